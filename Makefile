@@ -1,0 +1,29 @@
+# hcweb: `make site` builds every sample provider's site into site/; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: site test validate browser-test clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/hcweb validate
+	$(BIN)/hcweb build --all --jobs 2
+
+validate: $(STAMP)
+	$(BIN)/hcweb validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+browser-test: $(STAMP)
+	$(BIN)/python -m pytest -m browser
+
+clean:
+	rm -rf $(VENV) site

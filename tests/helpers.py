@@ -1,0 +1,175 @@
+"""Test helpers: content trees in tmp_path, written from a dict and committed to git."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from hcweb.cli import cli
+from hcweb.sections import content_hash
+
+PROJECT = Path(__file__).resolve().parents[1]
+TODAY = "2026-11-29"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.no",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.no",
+}
+
+
+def build_file_tree(root: Path, files: dict[str, str | None]) -> None:
+    """Write ``files`` (path -> text; None deletes) under ``root``."""
+    for rel, text in files.items():
+        path = root / rel
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def git(root: Path, *args: str, date: str = "2026-06-01T12:00:00") -> str:
+    env = {**os.environ, **GIT_ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def commit(root: Path, message: str = "change", date: str = "2026-06-01T12:00:00") -> None:
+    git(root, "add", "-A", date=date)
+    git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
+
+
+def make_repo(root: Path, files: dict[str, str | None], date: str = "2026-06-01T12:00:00") -> Path:
+    """A repository with the project's schemas, design and policy, ``files``, and one commit."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(PROJECT / "schemas", root / "schemas")
+    shutil.copytree(PROJECT / "overrides", root / "overrides")
+    shutil.copy(PROJECT / "hcweb.yml", root / "hcweb.yml")
+    build_file_tree(root, files)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, "initial content", date)
+    return root
+
+
+def run(root: Path, *args: str) -> Result:
+    """Run the CLI in-process on ``root``."""
+    return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# -- a small, valid content tree ------------------------------------------------
+
+KNEE_BODY = dedent(
+    """
+    Kneprotese kan hjelpe når slitasjen i kneet er stor.
+
+    ## Om behandlingen {#about}
+    Ved en kneprotese erstattes de slitte leddflatene.
+
+    ## Henvisning {#referral}
+    Fastlegen henviser deg.
+
+    ## Etter behandlingen {#follow-up}
+    Du får time til kontroll etter tre måneder.
+    """
+)
+
+CATARACT_BODY = dedent(
+    """
+    ## Om grå stær {#about}
+    Linsen i øyet blir uklar.
+
+    ## Operasjon {#treatment}
+    Linsen byttes ut med en kunstig linse.
+    """
+)
+
+
+def provider_yml(provider_id: str, name: str, region: str, experts: list[str], locations: list[str]) -> str:
+    expert_lines = "".join(f"  - name: {e}\n    title: Overlege\n    github: {e.lower().replace(' ', '-')}\n" for e in experts)
+    location_lines = "".join(
+        f"""  - id: {loc}
+    name: {loc.title()} sykehus
+    kind: hospital
+    address:
+      street: Sykehusveien 1
+      postcode: "0{index}00"
+      city: {loc.title()}
+    phone: "22 00 00 0{index}"
+    opening_hours: Hverdager 08.00–15.30
+    transport: Buss 3 til sykehuset.
+    departments:
+      - id: {loc}-ortopedi
+        name: Ortopedisk avdeling {loc.title()}
+        phone: "22 00 10 0{index}"
+"""
+        for index, loc in enumerate(locations, start=1)
+    )
+    return (
+        f"id: {provider_id}\nname: {name}\nkind: health-trust\nregion: {region}\n"
+        f"site:\n  url: https://www.{provider_id}.example/\n  language: nb\n"
+        f"editorial:\n  editor: Redaktør {name}\n  email: nett@{provider_id}.example\n"
+        f"github_team: {provider_id}-redaksjon\n"
+        f"experts:\n{expert_lines}locations:\n{location_lines}"
+    )
+
+
+def national_text(title: str, owner: str, approver: str, body: str, extra: str = "") -> str:
+    return (
+        f"---\ntitle: {title}\ntype: treatment\nsummary: Kort om {title.lower()}.\nowner: {owner}\n"
+        f"responsible:\n  name: {approver}\n  title: Overlege\n"
+        f"approved:\n  by: {approver}\n  on: 2026-03-01\nreviewed: 2026-03-01\n{extra}---\n{body}"
+    )
+
+
+def overlay(uses: str, approver: str, revisions: dict[str, str], body: str, locations: str = "[nord]", extra: str = "") -> str:
+    lines = "".join(f"    {k}: {v}\n" for k, v in revisions.items())
+    return (
+        f"---\nuses: {uses}\nlocations: {locations}\n{extra}"
+        f"approved:\n  by: {approver}\n  on: 2026-05-01\n  revisions:\n{lines}---\n{body}"
+    )
+
+
+def base_tree() -> dict[str, str]:
+    """Two providers, two national texts, overlays, a snippet, a page and an event; valid."""
+    return {
+        "content/providers/alfa-hf/provider.yml": provider_yml("alfa-hf", "Helse Alfa HF", "helse-vest", ["Kari Berg", "Per Dahl"], ["sentrum", "fjell"]),
+        "content/providers/beta-hf/provider.yml": provider_yml("beta-hf", "Helse Beta HF", "helse-nord", ["Ola Nord"], ["nord", "sor"]),
+        "content/common/treatments/knee-replacement.md": national_text("Kneprotese", "alfa-hf", "Kari Berg", KNEE_BODY),
+        "content/common/treatments/cataract-surgery.md": national_text("Grå stær", "alfa-hf", "Per Dahl", CATARACT_BODY),
+        "content/providers/beta-hf/treatments/knee-replacement.md": overlay(
+            "treatments/knee-replacement",
+            "Ola Nord",
+            {"treatments/knee-replacement": content_hash(KNEE_BODY)},
+            dedent(
+                """
+                {% include "treatments/knee-replacement#about" %}
+
+                ## Slik kommer du til oss {#getting-here}
+                Oppmøte i resepsjonen i 2. etasje.
+
+                {% include "snippets/parkering" %}
+
+                {% include "treatments/knee-replacement#referral" %}
+                """
+            ),
+        ),
+        "content/providers/beta-hf/snippets/parkering.md": "Parkering i P-huset ved hovedinngangen.\n",
+        "content/providers/beta-hf/pages/om-oss.md": "---\ntitle: Om oss\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n## Hvem vi er {#who}\nEt lite helseforetak.\n",
+        "content/providers/beta-hf/events/kneskole.md": (
+            "---\ntitle: Kneskole\nstart: 2027-01-10T12:00\nend: 2027-01-10T14:00\nlocation: nord\n"
+            "related: [treatments/knee-replacement]\n---\nFor deg som skal operere kneet.\n"
+        ),
+        "content/providers/alfa-hf/treatments/cataract-surgery.md": overlay(
+            "treatments/cataract-surgery", "Kari Berg", {"treatments/cataract-surgery": content_hash(CATARACT_BODY)}, "", locations="[sentrum]"
+        ),
+    }

@@ -1,0 +1,48 @@
+"""Every check of the content; each family returns its diagnostics and stops at nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..diagnostics import Diagnostic
+from ..repo import Content
+from . import national, overlays, providers, site
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    content: Content
+    today: dt.date
+
+
+def run_all(content: Content, today: dt.date, provider_id: str | None = None) -> list[Diagnostic]:
+    """All problems in the content, optionally only those that matter to one provider's site."""
+    context = CheckContext(content, today)
+    found = list(content.problems)
+    found += providers.check(context)
+    found += national.check(context)
+    found += overlays.check(context)
+    found += site.check(context)
+    unique = sorted(set(found))
+    if provider_id is None:
+        return unique
+    relevant = relevant_paths(content, provider_id)
+    return [d for d in unique if _is_relevant(d.path, relevant)]
+
+
+def relevant_paths(content: Content, provider_id: str) -> set[str]:
+    """The files whose problems can stop this provider's site: its own, and the national texts it uses."""
+    provider = content.providers[provider_id]
+    paths = {f"content/providers/{provider_id}/"}
+    for overlay in provider.overlays:
+        for text_id in overlays.national_ids(content, provider, overlay):
+            if text_id in content.national:
+                paths.add(content.national[text_id].rel)
+    return paths
+
+
+def _is_relevant(path: str, relevant: set[str]) -> bool:
+    if not path.startswith(("content/providers/", "content/common/")):
+        return True  # hcweb.yml, media, schemas: shared by every site
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in relevant)

@@ -1,0 +1,55 @@
+"""The provider registry: provider.yml of every provider."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, error
+from ..model import items, text
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+
+def check(context: CheckContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for provider in context.content.providers.values():
+        if not provider.data:
+            continue  # unreadable or broken YAML, already reported
+        rel, lines = provider.rel, provider.lines
+        declared = text(provider.data, "id")
+        if declared and declared != provider.id:
+            found.append(
+                error(rel, lines("id"), "provider-id", f"the id '{declared}' must be the folder name '{provider.id}'")
+            )
+        found += _duplicates(rel, lines, "experts", "name", provider.data, "an expert")
+        found += _duplicates(rel, lines, "locations", "id", provider.data, "a location id")
+        departments = [
+            (d, (("locations", li, "departments", di, "id")))
+            for li, location in enumerate(items(provider.data, "locations"))
+            for di, d in enumerate(items(location, "departments"))
+        ]
+        seen: Counter[str] = Counter()
+        for department, path in departments:
+            department_id = text(department, "id")
+            if department_id:
+                seen[department_id] += 1
+                if seen[department_id] == 2:
+                    found.append(
+                        error(rel, lines(*path), "duplicate-id", f"the department id '{department_id}' is used twice in this provider; department ids must be unique")
+                    )
+    return found
+
+
+def _duplicates(rel: str, lines, list_key: str, key: str, data: dict, what: str) -> list[Diagnostic]:
+    found = []
+    seen: set[str] = set()
+    for index, entry in enumerate(items(data, list_key)):
+        value = text(entry, key)
+        if value is None:
+            continue
+        if value in seen:
+            found.append(error(rel, lines(list_key, index, key), "duplicate-id", f"{what} '{value}' is listed twice"))
+        seen.add(value)
+    return found

@@ -1,0 +1,108 @@
+"""What one provider's site will hold: unique URLs, events, provider pages, media rights."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, error, warning
+from ..model import Provider
+from ..sections import SECTION_ID
+from .dates import date_problems
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+# Pages every site generates; content may not take their addresses.
+GENERATED_URLS = {"/": "the home page", "/contact/": "the contact page", "/events/": "the events page", "/accessibility/": "the accessibility statement", "/locations/": "the list of locations", "/api/": "the open-data export", "/search/": "search"}
+
+
+def site_urls(provider: Provider) -> list[tuple[str, str, int]]:
+    """(url, file, line) of every page of a provider's site that comes from a content file."""
+    urls = [(overlay.url, overlay.rel, 1) for overlay in provider.overlays]
+    urls += [(page.url, page.rel, 1) for page in provider.pages]
+    urls += [(f"/locations/{loc.id}/", provider.rel, provider.lines("locations", loc.index, "id")) for loc in provider.locations]
+    return urls
+
+
+def check(context: CheckContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for provider in context.content.providers.values():
+        found += _urls(provider)
+        found += _events(context, provider)
+        found += _pages(provider)
+        found += _unused_snippets(context, provider)
+    for media in context.content.media.values():
+        owner = media.owner
+        if owner and owner not in context.content.providers:
+            found.append(error(media.sidecar_rel, media.lines("owner"), "unknown-provider", f"the owner '{owner}' is not a provider in content/providers/"))
+    return found
+
+
+def _urls(provider: Provider) -> list[Diagnostic]:
+    found = []
+    taken: dict[str, str] = {}
+    for url, rel, line in site_urls(provider):
+        if url in GENERATED_URLS or url.startswith(("/api/", "/assets/", "/search/")):
+            what = GENERATED_URLS.get(url, "a generated page")
+            found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, which is reserved for {what}; rename the file"))
+        elif url in taken:
+            found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, like {taken[url]}; rename one of them"))
+        else:
+            taken[url] = rel
+    for page in provider.pages:
+        for part in page.path.split("/"):
+            if not SECTION_ID.match(part):
+                found.append(error(page.rel, 1, "file-name", f"'{part}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens"))
+                break
+    for overlay in provider.overlays:
+        if not SECTION_ID.match(overlay.slug):
+            found.append(error(overlay.rel, 1, "file-name", f"'{overlay.slug}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens"))
+    return found
+
+
+def _events(context: CheckContext, provider: Provider) -> list[Diagnostic]:
+    found = []
+    adopted = {overlay.uses for overlay in provider.overlays}
+    for event in provider.events:
+        location = event.location_id
+        if location and provider.data and provider.location(location) is None:
+            found.append(error(event.rel, event.lines("location"), "unknown-location", f"'{location}' is not a location of {provider.name}"))
+        start, end = event.start, event.end
+        if start is None and isinstance(event.meta.get("start"), str):
+            found.append(error(event.rel, event.lines("start"), "schema", "'start' is not a real date and time"))
+        if end is None and isinstance(event.meta.get("end"), str):
+            found.append(error(event.rel, event.lines("end"), "schema", "'end' is not a real date and time"))
+        if start and end and end < start:
+            found.append(error(event.rel, event.lines("end"), "event-dates", "the event ends before it starts"))
+        for index, text_id in enumerate(event.related):
+            if text_id not in context.content.national:
+                found.append(error(event.rel, event.lines("related", index), "unknown-text", f"there is no national text '{text_id}'"))
+            elif text_id not in adopted:
+                found.append(
+                    warning(event.rel, event.lines("related", index), "related-not-adopted", f"{provider.name} has not adopted '{text_id}', so the event shows only on the events page")
+                )
+    return found
+
+
+def _pages(provider: Provider) -> list[Diagnostic]:
+    found = []
+    for page in provider.pages:
+        responsible = page.responsible
+        if responsible and provider.data and provider.expert(responsible.name) is None:
+            found.append(
+                warning(page.rel, page.lines("responsible", "name"), "responsible-not-expert", f"'{responsible.name}' is not listed among the experts of {provider.name}")
+            )
+    return found
+
+
+def _unused_snippets(context: CheckContext, provider: Provider) -> list[Diagnostic]:
+    from ..resolve import expand_overlay
+
+    used: set[str] = set()
+    for overlay in provider.overlays:
+        used |= expand_overlay(context.content, provider, overlay).files
+    return [
+        warning(snippet.rel, 1, "snippet-unused", "no page of this provider includes this snippet")
+        for snippet in provider.snippets.values()
+        if snippet.rel not in used
+    ]

@@ -1,0 +1,56 @@
+"""The core operations behind the CLI: each takes typed, already-checked arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import checks
+from .diagnostics import Diagnostic, strict as make_strict
+from .errors import ContentErrors, UnknownProvider
+from .repo import Content, Repository
+from .site.build import BuildResult, build_sites
+from .site.pages import SiteContext
+
+
+@dataclass
+class Validation:
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+def require_provider(content: Content, provider_id: str) -> None:
+    if provider_id not in content.providers:
+        known = ", ".join(sorted(content.providers)) or "none"
+        raise UnknownProvider(f"there is no provider '{provider_id}' (known: {known})")
+
+
+def validate(repo: Repository, today: dt.date, provider_id: str | None = None, strict: bool = False) -> Validation:
+    content = repo.load()
+    if provider_id is not None:
+        require_provider(content, provider_id)
+    found = checks.run_all(content, today, provider_id)
+    return Validation(make_strict(found) if strict else found)
+
+
+def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today: dt.date, jobs: int = 1) -> tuple[Validation, list[BuildResult]]:
+    """Validate, then build the sites; refuses (ContentErrors) when the content has errors."""
+    content = repo.load()
+    for provider_id in provider_ids or []:
+        require_provider(content, provider_id)
+    selected = provider_ids or sorted(content.providers)
+    found: list[Diagnostic] = []
+    if provider_ids is None:
+        found = checks.run_all(content, today)
+    else:
+        for provider_id in selected:
+            found += checks.run_all(content, today, provider_id)
+    validation = Validation(sorted(set(found)))
+    if validation.errors:
+        raise ContentErrors(len(validation.errors), "build")
+    contexts = [SiteContext(content, content.providers[pid], repo.git, today) for pid in selected]
+    return validation, build_sites(contexts, repo.overrides_dir, out_dir, jobs)

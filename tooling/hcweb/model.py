@@ -1,0 +1,425 @@
+"""The domain objects of the content repository.
+
+They are built from already-parsed YAML that may be invalid: the schema
+reports what is wrong, and the constructors here take what they can (a field of
+the wrong type reads as missing) so that every other check still runs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .documents import FrontMatterFile, LineMap
+from .sections import Section, content_hash, split_sections
+
+
+def text(data: Any, key: str) -> str | None:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def mapping(data: Any, key: str) -> dict:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def items(data: Any, key: str) -> list:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str
+
+    @classmethod
+    def from_data(cls, data: Any) -> Person | None:
+        name, title = text(data, "name"), text(data, "title")
+        return cls(name, title or "") if name else None
+
+
+@dataclass(frozen=True)
+class Expert:
+    name: str
+    title: str
+    github: str | None
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+    phone: str | None
+    location_id: str
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    name: str
+    kind: str
+    street: str
+    postcode: str
+    city: str
+    phone: str | None
+    email: str | None
+    opening_hours: str | None
+    transport: str | None
+    departments: tuple[Department, ...]
+    index: int  # position in provider.yml, for line numbers
+
+
+@dataclass
+class Approval:
+    by: str | None
+    on: dt.date | None
+    revisions: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Any) -> Approval | None:
+        if not isinstance(data, dict):
+            return None
+        revisions = {str(k): str(v) for k, v in mapping(data, "revisions").items() if isinstance(v, str)}
+        return cls(text(data, "by"), parse_date(data.get("on")), revisions)
+
+
+@dataclass
+class Document:
+    """Anything read from a Markdown file with front matter."""
+
+    rel: str
+    source: FrontMatterFile
+
+    @property
+    def meta(self) -> dict:
+        return self.source.data if isinstance(self.source.data, dict) else {}
+
+    @property
+    def lines(self) -> LineMap:
+        return self.source.lines
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    @property
+    def body_line(self) -> int:
+        return self.source.body_line
+
+
+@dataclass
+class NationalText(Document):
+    id: str = ""
+
+    @property
+    def collection(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def title(self) -> str:
+        return text(self.meta, "title") or self.id
+
+    @property
+    def type(self) -> str | None:
+        return text(self.meta, "type")
+
+    @property
+    def summary(self) -> str:
+        return text(self.meta, "summary") or ""
+
+    @property
+    def owner(self) -> str | None:
+        return text(self.meta, "owner")
+
+    @property
+    def responsible(self) -> Person | None:
+        return Person.from_data(self.meta.get("responsible"))
+
+    @property
+    def approved(self) -> Approval | None:
+        return Approval.from_data(self.meta.get("approved"))
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        return parse_date(self.meta.get("reviewed"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.meta.get("status") == "draft"
+
+    @property
+    def helsenorge(self) -> list[dict]:
+        return [entry for entry in items(self.meta, "helsenorge") if text(entry, "title") and text(entry, "url")]
+
+    @property
+    def choose_location_code(self) -> str | None:
+        return text(mapping(self.meta, "choose_location"), "code")
+
+    @property
+    def revision(self) -> str:
+        return content_hash(self.body)
+
+    def sections(self) -> tuple[str, list[Section]]:
+        return split_sections(self.body, self.body_line)
+
+    def next_review(self, interval_months: int) -> dt.date | None:
+        return add_months(self.reviewed, interval_months) if self.reviewed else None
+
+
+@dataclass
+class Overlay(Document):
+    provider_id: str = ""
+    collection: str = ""
+    slug: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.collection}/{self.slug}/"
+
+    @property
+    def uses(self) -> str | None:
+        return text(self.meta, "uses")
+
+    @property
+    def title(self) -> str | None:
+        return text(self.meta, "title")
+
+    @property
+    def department(self) -> str | None:
+        return text(self.meta, "department")
+
+    @property
+    def location_ids(self) -> list[str]:
+        return [item for item in items(self.meta, "locations") if isinstance(item, str)]
+
+    @property
+    def approved(self) -> Approval | None:
+        return Approval.from_data(self.meta.get("approved"))
+
+
+@dataclass
+class ProviderPage(Document):
+    provider_id: str = ""
+    path: str = ""  # under pages/, without .md, e.g. "om-oss" or "rettigheter/index"
+
+    @property
+    def url(self) -> str:
+        parts = self.path.split("/")
+        if parts[-1] == "index":
+            parts = parts[:-1]
+        return "/" + "".join(f"{part}/" for part in parts)
+
+    @property
+    def title(self) -> str:
+        return text(self.meta, "title") or self.path
+
+    @property
+    def summary(self) -> str:
+        return text(self.meta, "summary") or ""
+
+    @property
+    def responsible(self) -> Person | None:
+        return Person.from_data(self.meta.get("responsible"))
+
+
+@dataclass
+class Event(Document):
+    provider_id: str = ""
+    slug: str = ""
+
+    @property
+    def title(self) -> str:
+        return text(self.meta, "title") or self.slug
+
+    @property
+    def summary(self) -> str:
+        return text(self.meta, "summary") or ""
+
+    @property
+    def start(self) -> dt.datetime | None:
+        return parse_datetime(self.meta.get("start"))
+
+    @property
+    def end(self) -> dt.datetime | None:
+        return parse_datetime(self.meta.get("end"))
+
+    @property
+    def location_id(self) -> str | None:
+        return text(self.meta, "location")
+
+    @property
+    def related(self) -> list[str]:
+        return [item for item in items(self.meta, "related") if isinstance(item, str)]
+
+
+@dataclass
+class Snippet:
+    provider_id: str
+    name: str
+    rel: str
+    body: str
+
+
+@dataclass
+class Provider:
+    id: str
+    rel: str  # of provider.yml
+    data: dict
+    lines: LineMap
+    overlays: list[Overlay] = field(default_factory=list)
+    pages: list[ProviderPage] = field(default_factory=list)
+    snippets: dict[str, Snippet] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return text(self.data, "name") or self.id
+
+    @property
+    def kind(self) -> str | None:
+        return text(self.data, "kind")
+
+    @property
+    def region(self) -> str | None:
+        return text(self.data, "region")
+
+    @property
+    def site_url(self) -> str | None:
+        return text(mapping(self.data, "site"), "url")
+
+    @property
+    def language(self) -> str:
+        return text(mapping(self.data, "site"), "language") or "nb"
+
+    @property
+    def editorial(self) -> dict:
+        return mapping(self.data, "editorial")
+
+    @property
+    def github_team(self) -> str | None:
+        return text(self.data, "github_team")
+
+    @property
+    def experts(self) -> list[Expert]:
+        found = []
+        for entry in items(self.data, "experts"):
+            name = text(entry, "name")
+            if name:
+                found.append(Expert(name, text(entry, "title") or "", text(entry, "github")))
+        return found
+
+    def expert(self, name: str | None) -> Expert | None:
+        return next((e for e in self.experts if e.name == name), None)
+
+    @property
+    def locations(self) -> list[Location]:
+        found = []
+        for index, entry in enumerate(items(self.data, "locations")):
+            location_id = text(entry, "id")
+            if not location_id:
+                continue
+            address = mapping(entry, "address")
+            departments = tuple(
+                Department(text(d, "id") or "", text(d, "name") or "", text(d, "phone"), location_id)
+                for d in items(entry, "departments")
+                if text(d, "id")
+            )
+            found.append(
+                Location(
+                    id=location_id,
+                    name=text(entry, "name") or location_id,
+                    kind=text(entry, "kind") or "",
+                    street=text(address, "street") or "",
+                    postcode=text(address, "postcode") or "",
+                    city=text(address, "city") or "",
+                    phone=text(entry, "phone"),
+                    email=text(entry, "email"),
+                    opening_hours=text(entry, "opening_hours"),
+                    transport=text(entry, "transport"),
+                    departments=departments,
+                    index=index,
+                )
+            )
+        return found
+
+    def location(self, location_id: str) -> Location | None:
+        return next((loc for loc in self.locations if loc.id == location_id), None)
+
+    def department(self, department_id: str) -> Department | None:
+        return next((d for loc in self.locations for d in loc.departments if d.id == department_id), None)
+
+
+@dataclass
+class MediaFile:
+    rel: str  # the image
+    sidecar_rel: str
+    data: dict
+    lines: LineMap
+
+    @property
+    def owner(self) -> str | None:
+        return text(self.data, "owner")
+
+    @property
+    def restricted(self) -> bool:
+        return self.data.get("reuse") == "restricted"
+
+
+@dataclass(frozen=True)
+class Policy:
+    review_interval_months: int = 24
+    review_warning_days: int = 90
+    base_url: str = "https://{provider}.example.no/"
+    central_team: str | None = None
+    collections: dict[str, str] = field(default_factory=lambda: {"treatments": "Behandlinger"})
+    waiting_times_max_age_days: int = 45
+    helsenorge_max_age_days: int = 180
+
+    @classmethod
+    def from_data(cls, data: Any) -> Policy:
+        defaults = cls()
+        if not isinstance(data, dict):
+            return defaults
+
+        def number(key: str) -> int:
+            value = data.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else getattr(defaults, key)
+
+        collections = {str(k): str(v) for k, v in mapping(data, "collections").items()} or defaults.collections
+        return cls(
+            review_interval_months=number("review_interval_months"),
+            review_warning_days=number("review_warning_days"),
+            base_url=text(data, "base_url") or defaults.base_url,
+            central_team=text(data, "central_team"),
+            collections=collections,
+            waiting_times_max_age_days=number("waiting_times_max_age_days"),
+            helsenorge_max_age_days=number("helsenorge_max_age_days"),
+        )

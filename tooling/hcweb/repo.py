@@ -1,0 +1,292 @@
+"""The content repository: discovery, loading every file once, and the git view."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import git
+
+from .diagnostics import Diagnostic, error
+from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
+from .errors import RepositoryNotFound
+from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Snippet
+from .schema import Schemas
+
+POLICY_FILE = "hcweb.yml"
+PROVIDER_FILE = "provider.yml"
+PROVIDER_FOLDERS = ("pages", "snippets", "events")
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
+
+
+@dataclass
+class Content:
+    """Everything under ``content/`` and ``hcweb.yml``, loaded and schema-checked."""
+
+    policy: Policy
+    national: dict[str, NationalText] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    media: dict[str, MediaFile] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class GitView:
+    """What git knows about the files: when each last changed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @cached_property
+    def repo(self) -> git.Repo | None:
+        try:
+            return git.Repo(self.root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return None
+
+    @cached_property
+    def _last_changed(self) -> dict[str, dt.date]:
+        if self.repo is None:
+            return {}
+        try:
+            log = self.repo.git.log("--format=%x01%cs", "--name-only", "--no-renames", "--", "content")
+        except git.GitCommandError:  # no commits yet
+            return {}
+        latest: dict[str, dt.date] = {}
+        day: dt.date | None = None
+        for line in log.splitlines():
+            if line.startswith("\x01"):
+                day = dt.date.fromisoformat(line[1:].strip())
+            elif line and day is not None:
+                latest.setdefault(line.strip(), day)
+        return latest
+
+    def last_changed(self, rel: str) -> dt.date | None:
+        """The date of the newest commit that changed ``rel`` (None when never committed)."""
+        return self._last_changed.get(rel)
+
+    def is_dirty(self, rel: str) -> bool:
+        if self.repo is None:
+            return True
+        try:
+            return bool(self.repo.git.status("--porcelain", "--", rel))
+        except git.GitCommandError:
+            return True
+
+
+class Repository:
+    """One checkout of the hcweb content repository."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.content_dir = self.root / "content"
+        self.schemas = Schemas(self.root / "schemas")
+        self.git = GitView(self.root)
+
+    @classmethod
+    def discover(cls, root: Path | None = None) -> Repository:
+        """The repository at ``root``, or the one the current directory is in."""
+        if root is not None:
+            if not (root / POLICY_FILE).is_file():
+                raise RepositoryNotFound(f"{root} is not an hcweb repository: it has no {POLICY_FILE}")
+            return cls(root)
+        start = Path.cwd()
+        try:
+            top = git.Repo(start, search_parent_directories=True).working_tree_dir
+            candidates = [Path(top)] if top else []
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            candidates = [start, *start.parents]
+        for candidate in candidates:
+            if (candidate / POLICY_FILE).is_file():
+                return cls(candidate)
+        raise RepositoryNotFound(
+            f"no hcweb repository here: run inside a checkout (a folder with {POLICY_FILE}) or pass --root DIR"
+        )
+
+    @property
+    def overrides_dir(self) -> Path:
+        return self.root / "overrides"
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    # -- loading -----------------------------------------------------------
+
+    def load(self) -> Content:
+        problems: list[Diagnostic] = []
+        policy_doc = self._read_yaml(self.root / POLICY_FILE, "policy", problems)
+        content = Content(policy=Policy.from_data(policy_doc[0] if policy_doc else None), problems=problems)
+        if not self.content_dir.is_dir():
+            problems.append(error(POLICY_FILE, 1, "layout", "the repository has no content/ folder"))
+            return content
+        self._load_national(content)
+        self._load_providers(content)
+        self._load_media(content)
+        return content
+
+    def _files(self, folder: Path) -> list[Path]:
+        """Every file under ``folder`` (symbolic links to folders are not followed)."""
+        found = []
+        for directory, subdirs, files in os.walk(folder):
+            subdirs.sort()
+            for name in sorted(files):
+                if not name.startswith("."):
+                    found.append(Path(directory) / name)
+        return found
+
+    def _read_text(self, path: Path, problems: list[Diagnostic]) -> str | None:
+        rel = self.rel(path)
+        try:
+            resolved = path.resolve()
+        except OSError:
+            resolved = path
+        if resolved != self.content_dir.resolve() and not str(resolved).startswith(str(self.content_dir.resolve()) + os.sep):
+            if path != self.root / POLICY_FILE:
+                problems.append(error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read"))
+                return None
+        try:
+            return path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            problems.append(error(rel, line, "encoding", "the file is not UTF-8 text; save it as UTF-8"))
+        except OSError as exc:
+            problems.append(error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror}"))
+        return None
+
+    def _read_yaml(self, path: Path, schema: str, problems: list[Diagnostic]) -> tuple[dict, LineMap] | None:
+        rel = self.rel(path)
+        raw = self._read_text(path, problems)
+        if raw is None:
+            return None
+        document = load_yaml(raw, rel)
+        problems.extend(document.problems)
+        if document.problems:
+            return None
+        if not isinstance(document.data, dict):
+            problems.append(error(rel, 1, "yaml-shape", "the file must be a list of 'key: value' lines"))
+            return None
+        problems.extend(self.schemas.validate(schema, document.data, rel, document.lines))
+        return document.data, document.lines
+
+    def _read_markdown(self, path: Path, schema: str | None, problems: list[Diagnostic]) -> FrontMatterFile | None:
+        rel = self.rel(path)
+        raw = self._read_text(path, problems)
+        if raw is None:
+            return None
+        source = split_front_matter(raw, rel)
+        problems.extend(source.problems)
+        if schema is None:
+            if source.has_front_matter:
+                problems.append(error(rel, 1, "front-matter", "a snippet has no front matter; remove the lines between ---"))
+            return source
+        if not source.has_front_matter:
+            problems.append(error(rel, 1, "front-matter-missing", "the file must start with front matter between two --- lines"))
+            return source
+        if source.data is not None:
+            problems.extend(self.schemas.validate(schema, source.data, rel, source.lines))
+        return source
+
+    def _load_national(self, content: Content) -> None:
+        common = self.content_dir / "common"
+        for path in self._files(common) if common.is_dir() else []:
+            rel = self.rel(path)
+            parts = path.relative_to(common).parts
+            if path.suffix != ".md":
+                content.problems.append(error(rel, 1, "layout", "only Markdown files (.md) belong under content/common/"))
+                continue
+            if len(parts) != 2:
+                content.problems.append(
+                    error(rel, 1, "layout", "a national text must be content/common/<collection>/<slug>.md")
+                )
+                continue
+            collection, slug = parts[0], path.stem
+            if collection not in content.policy.collections:
+                known = ", ".join(content.policy.collections)
+                content.problems.append(
+                    error(rel, 1, "unknown-collection", f"'{collection}' is not a collection in hcweb.yml (known: {known})")
+                )
+            source = self._read_markdown(path, "national-text", content.problems)
+            if source is not None:
+                text_id = f"{collection}/{slug}"
+                content.national[text_id] = NationalText(rel, source, id=text_id)
+
+    def _load_providers(self, content: Content) -> None:
+        folder = self.content_dir / "providers"
+        if not folder.is_dir():
+            return
+        for provider_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            registry = provider_dir / PROVIDER_FILE
+            if not registry.is_file():
+                content.problems.append(
+                    error(self.rel(provider_dir), 1, "provider-missing", f"the provider folder has no {PROVIDER_FILE}")
+                )
+                continue
+            loaded = self._read_yaml(registry, "provider", content.problems)
+            data, lines = loaded if loaded else ({}, LineMap())
+            provider = Provider(provider_dir.name, self.rel(registry), data, lines)
+            content.providers[provider.id] = provider
+            self._load_provider_files(provider, provider_dir, content)
+
+    def _load_provider_files(self, provider: Provider, provider_dir: Path, content: Content) -> None:
+        problems = content.problems
+        for path in self._files(provider_dir):
+            rel = self.rel(path)
+            parts = path.relative_to(provider_dir).parts
+            if parts == (PROVIDER_FILE,):
+                continue
+            if path.suffix != ".md" or len(parts) < 2:
+                problems.append(error(rel, 1, "layout", "unexpected file in a provider folder: only provider.yml and Markdown files in its sub-folders belong here"))
+                continue
+            folder, stem = parts[0], path.stem
+            if folder == "pages":
+                source = self._read_markdown(path, "page", problems)
+                if source:
+                    page_path = "/".join((*parts[1:-1], stem))
+                    provider.pages.append(ProviderPage(rel, source, provider_id=provider.id, path=page_path))
+            elif len(parts) != 2:
+                problems.append(error(rel, 1, "layout", f"'{folder}/' holds files directly, not sub-folders"))
+            elif folder == "snippets":
+                source = self._read_markdown(path, None, problems)
+                if source:
+                    provider.snippets[stem] = Snippet(provider.id, stem, rel, source.text)
+            elif folder == "events":
+                source = self._read_markdown(path, "event", problems)
+                if source:
+                    provider.events.append(Event(rel, source, provider_id=provider.id, slug=stem))
+            elif folder in content.policy.collections:
+                source = self._read_markdown(path, "overlay", problems)
+                if source:
+                    provider.overlays.append(
+                        Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem)
+                    )
+            else:
+                known = ", ".join([*content.policy.collections, *PROVIDER_FOLDERS])
+                problems.append(error(rel, 1, "layout", f"'{folder}/' is not a known folder in a provider (known: {known})"))
+
+    def _load_media(self, content: Content) -> None:
+        folder = self.content_dir / "media"
+        if not folder.is_dir():
+            return
+        files = self._files(folder)
+        names = {path.name for path in files}
+        for path in files:
+            rel = self.rel(path)
+            if path.suffix == ".yml":
+                if path.name[: -len(".yml")] not in names:
+                    content.problems.append(error(rel, 1, "media-orphan", "this rights file belongs to no image beside it"))
+                continue
+            if path.suffix.lower() not in IMAGE_SUFFIXES:
+                content.problems.append(error(rel, 1, "layout", "only images and their .yml rights files belong in content/media/"))
+                continue
+            sidecar = path.with_name(path.name + ".yml")
+            if not sidecar.is_file():
+                content.problems.append(
+                    error(rel, 1, "media-rights", f"the image has no rights file; add {self.rel(sidecar)} with credit, licence, owner and reuse")
+                )
+                continue
+            loaded = self._read_yaml(sidecar, "media", content.problems)
+            if loaded:
+                key = path.relative_to(folder).as_posix()
+                content.media[key] = MediaFile(rel, self.rel(sidecar), loaded[0], loaded[1])

@@ -1,0 +1,165 @@
+"""Includes, sections and revisions: from an overlay to the merged Markdown of one page.
+
+This is a pure step: it reads the loaded content and returns Markdown plus what
+it was made of. It knows nothing about MkDocs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .diagnostics import Diagnostic, error
+from .model import NationalText, Provider
+from .repo import Content
+from .sections import SECTION_ID, directives, headings, split_sections
+
+MAX_INCLUDE_DEPTH = 8
+_NATIONAL_TARGET = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[^\s#]*))?$")
+_SNIPPET_TARGET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+# A national text's body at the revision a provider approved: (body, first line).
+BodyLookup = Callable[[NationalText], tuple[str, int]]
+
+
+def current_body(text: NationalText) -> tuple[str, int]:
+    return text.body, text.body_line
+
+
+@dataclass(frozen=True)
+class Anchor:
+    id: str
+    rel: str
+    line: int
+
+
+@dataclass
+class Expansion:
+    """The result of expanding one file's includes."""
+
+    markdown: str = ""
+    included: dict[str, int] = field(default_factory=dict)  # national id -> line of the first include
+    files: set[str] = field(default_factory=set)  # every file whose text is on the page
+    anchors: list[Anchor] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+class Resolver:
+    """Expands include directives for one provider."""
+
+    def __init__(self, content: Content, provider: Provider, body_of: BodyLookup = current_body) -> None:
+        self.content = content
+        self.provider = provider
+        self.body_of = body_of
+
+    def expand(self, body: str, rel: str, first_line: int) -> Expansion:
+        result = Expansion()
+        result.markdown = self._expand(body, rel, first_line, (rel,), result)
+        return result
+
+    def _expand(self, body: str, rel: str, first_line: int, chain: tuple[str, ...], result: Expansion) -> str:
+        result.files.add(rel)
+        found = {d.line: d for d in directives(body, first_line)}
+        anchors = {h.line: h.id for h in headings(body, first_line) if h.id}
+        out: list[str] = []
+        for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
+            directive = found.get(number)
+            if directive is None:
+                if number in anchors:
+                    result.anchors.append(Anchor(anchors[number], rel, number))
+                out.append(line)
+                continue
+            if directive.malformed:
+                result.problems.append(
+                    error(rel, number, "include-syntax", 'an include is written {% include "collection/slug#section" %}, with double quotes, alone on its line')
+                )
+                continue
+            included = self._include(directive.target, rel, number, chain, result)
+            if included is not None:
+                out.append(included if included.endswith("\n") else included + "\n")
+        return "".join(out)
+
+    def _include(self, target: str, rel: str, line: int, chain: tuple[str, ...], result: Expansion) -> str | None:
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            result.problems.append(
+                error(rel, line, "include-depth", f"includes are nested more than {MAX_INCLUDE_DEPTH} deep: {' → '.join(chain)}")
+            )
+            return None
+        snippet = _SNIPPET_TARGET.match(target)
+        national = _NATIONAL_TARGET.match(target)
+        if snippet:
+            return self._include_snippet(snippet.group("name"), target, rel, line, chain, result)
+        if national and not target.startswith("snippets/"):
+            return self._include_national(national.group("id"), national.group("section"), rel, line, chain, result)
+        result.problems.append(
+            error(
+                rel,
+                line,
+                "include-target",
+                f'"{target}" cannot be included: an include names a national text (collection/slug, '
+                "optionally #section) or one of this provider's snippets (snippets/name)",
+            )
+        )
+        return None
+
+    def _include_snippet(self, name: str, target: str, rel: str, line: int, chain: tuple[str, ...], result: Expansion) -> str | None:
+        snippet = self.provider.snippets.get(name)
+        if snippet is None:
+            known = ", ".join(f"snippets/{n}" for n in sorted(self.provider.snippets)) or "none"
+            result.problems.append(
+                error(rel, line, "include-missing", f"{self.provider.name} has no snippet '{target}' (its snippets: {known})")
+            )
+            return None
+        if snippet.rel in chain:
+            result.problems.append(error(rel, line, "include-cycle", f"the includes form a cycle: {' → '.join((*chain, snippet.rel))}"))
+            return None
+        return self._expand(snippet.body, snippet.rel, 1, (*chain, snippet.rel), result)
+
+    def _include_national(self, text_id: str, section_id: str | None, rel: str, line: int, chain: tuple[str, ...], result: Expansion) -> str | None:
+        text = self.content.national.get(text_id)
+        if text is None:
+            close = difflib.get_close_matches(text_id, list(self.content.national), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            result.problems.append(error(rel, line, "include-missing", f"there is no national text '{text_id}'{hint}"))
+            return None
+        if text.is_draft:
+            result.problems.append(
+                error(rel, line, "include-draft", f"'{text_id}' is a draft; it cannot be included until its owner publishes it")
+            )
+            return None
+        if text.rel in chain:
+            result.problems.append(error(rel, line, "include-cycle", f"the includes form a cycle: {' → '.join((*chain, text.rel))}"))
+            return None
+        result.included.setdefault(text_id, line)
+        result.files.add(text.rel)
+        body, first_line = self.body_of(text)
+        intro, sections = split_sections(body, first_line)
+        if section_id is None:
+            chosen = body
+        else:
+            section = next((s for s in sections if s.id == section_id), None)
+            if section is None:
+                known = ", ".join(s.id for s in sections if s.id) or "none"
+                result.problems.append(
+                    error(rel, line, "include-section", f"'{text_id}' has no section '{section_id}' (its sections: {known})")
+                )
+                return None
+            chosen = section.markdown
+        for heading in headings(chosen, 1):
+            if heading.id and SECTION_ID.match(heading.id):
+                result.anchors.append(Anchor(heading.id, rel, line))
+        return chosen
+
+
+def overlay_body(overlay) -> tuple[str, int]:
+    """The overlay's body; an empty body includes the whole national text it uses."""
+    if overlay.body.strip() or not overlay.uses:
+        return overlay.body, overlay.body_line
+    return f'{{% include "{overlay.uses}" %}}\n', overlay.lines("uses")
+
+
+def expand_overlay(content: Content, provider: Provider, overlay, body_of: BodyLookup = current_body) -> Expansion:
+    body, first_line = overlay_body(overlay)
+    return Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)

@@ -1,0 +1,130 @@
+"""JSON Schema (2020-12) validation of front matter and data files, mapped to file lines."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from .diagnostics import Diagnostic, error
+from .documents import LineMap
+from .errors import HcwebError
+
+SCHEMA_NAMES = ("common", "national-text", "overlay", "page", "event", "media", "provider", "policy")
+
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a group of fields",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+@dataclass
+class Schemas:
+    """The schemas of one repository (``schemas/*.schema.json``), compiled once."""
+
+    folder: Path
+
+    @cached_property
+    def _registry(self) -> Registry:
+        resources = []
+        for name in SCHEMA_NAMES:
+            path = self.folder / f"{name}.schema.json"
+            try:
+                contents = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise HcwebError(f"cannot read the schema {path}: {exc}") from exc
+            resources.append((f"urn:hcweb:schema:{name}", Resource.from_contents(contents)))
+        return Registry().with_resources(resources)
+
+    @cached_property
+    def _validators(self) -> dict[str, Draft202012Validator]:
+        registry = self._registry
+        return {
+            name: Draft202012Validator(
+                registry.contents(f"urn:hcweb:schema:{name}"), registry=registry, format_checker=FormatChecker()
+            )
+            for name in SCHEMA_NAMES
+            if name != "common"
+        }
+
+    def validate(self, name: str, data: Any, rel: str, lines: LineMap) -> list[Diagnostic]:
+        """Every schema problem of ``data``, each at the line of the field to edit."""
+        validator = self._validators[name]
+        problems: dict[tuple, Diagnostic] = {}
+        for err in sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
+            for path, message in _explain(err):
+                problems.setdefault(path, error(rel, lines(*path), "schema", message))
+        return list(problems.values())
+
+
+def _field(path: tuple) -> str:
+    parts: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            parts.append(f"[{part + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "the front matter"
+
+
+def _found(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    """Plain-language messages for one schema error: (path of the field, message)."""
+    path = tuple(err.absolute_path)
+    name = _field(path)
+    kind = err.validator
+    hint = err.schema.get("x-hint") if isinstance(err.schema, dict) else None
+    if kind == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = sorted((err.schema.get("properties") or {}).keys())
+        results = []
+        for key in err.instance:
+            if key in allowed:
+                continue
+            if not allowed:
+                continue
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f"; did you mean '{close[0]}'?" if close else f"; allowed here: {', '.join(allowed)}"
+            where = f" in {name}" if path else ""
+            results.append((path + (key,), f"unknown field '{key}'{where}{suggestion}"))
+        if results:
+            return results
+    if kind == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        where = f" in {name}" if path else ""
+        return [(path, f"the required field '{missing}' is missing{where}")]
+    if kind == "propertyNames":
+        return [(path + (err.instance,), f"'{err.instance}' in {name} is not valid: {hint or err.message}")]
+    if kind == "type":
+        expected = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        extra = " (put it in quotes)" if "string" in expected and isinstance(err.instance, (int, float)) else ""
+        return [(path, f"'{name}' must be {words}{extra}; found {_found(err.instance)}")]
+    if kind == "enum":
+        options = ", ".join(str(o) for o in err.validator_value)
+        return [(path, f"'{name}' must be one of: {options}; found {_found(err.instance)}")]
+    if kind in ("pattern", "format"):
+        return [(path, f"'{name}' is not valid: {hint or 'it has the wrong form'}; found {_found(err.instance)}")]
+    if kind == "minLength":
+        return [(path, f"'{name}' must not be empty")]
+    if kind == "maxLength":
+        return [(path, f"'{name}' is too long ({len(err.instance)} characters; at most {err.validator_value})")]
+    if kind in ("minItems", "minProperties"):
+        return [(path, f"'{name}' must list at least {err.validator_value}")]
+    if kind in ("minimum", "maximum"):
+        return [(path, f"'{name}' must be {'at least' if kind == 'minimum' else 'at most'} {err.validator_value}; found {_found(err.instance)}")]
+    return [(path, f"'{name}': {err.message}")]

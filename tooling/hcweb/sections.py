@@ -1,0 +1,119 @@
+"""The Markdown structure hcweb cares about: level-2 sections with ids, and include directives.
+
+Lines inside fenced code blocks are text, never headings or directives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+SECTION_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_H2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+_ATTRS = re.compile(r"[ \t]*\{(?P<attrs>[^{}]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
+_DIRECTIVE = re.compile(r'^[ \t]*\{%[ \t]*include[ \t]+"(?P<target>[^"]*)"[ \t]*%\}[ \t]*$')
+_LOOKS_LIKE_DIRECTIVE = re.compile(r"\{%-?\s*include\b")
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int  # file line
+    text: str
+    id: str | None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A level-2 heading and everything up to the next one."""
+
+    id: str | None
+    title: str
+    line: int  # file line of the heading
+    markdown: str  # heading line included
+
+
+@dataclass(frozen=True)
+class Directive:
+    line: int  # file line
+    target: str  # as written; empty when the directive is malformed
+    malformed: bool = False
+
+
+def content_hash(body: str) -> str:
+    """The short revision hash of a text's body (front matter excluded)."""
+    normalised = body.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
+
+
+def _outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
+    """(file line, line text, inside a fence?) for every line of ``body``."""
+    fence: str | None = None
+    for offset, line in enumerate(body.splitlines()):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0] * len(match.group(1))
+            yield first_line + offset, line, True
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+                fence = None
+            yield first_line + offset, line, True
+            continue
+        yield first_line + offset, line, False
+
+
+def parse_heading(line: str) -> tuple[str, str | None] | None:
+    """(text, id) of an ATX level-2 heading, or None when ``line`` is not one."""
+    match = _H2.match(line)
+    if not match:
+        return None
+    text = (match.group("text") or "").rstrip("#").rstrip()
+    heading_id = None
+    attrs = _ATTRS.search(text)
+    if attrs:
+        found = _ATTR_ID.search(attrs.group("attrs"))
+        heading_id = found.group("id") if found else None
+        text = text[: attrs.start()].rstrip()
+    return text, heading_id
+
+
+def headings(body: str, first_line: int) -> list[Heading]:
+    found = []
+    for number, line, fenced in _outside_fences(body, first_line):
+        if fenced:
+            continue
+        parsed = parse_heading(line)
+        if parsed:
+            found.append(Heading(number, parsed[0], parsed[1]))
+    return found
+
+
+def split_sections(body: str, first_line: int) -> tuple[str, list[Section]]:
+    """The text before the first level-2 heading, and the sections after it."""
+    lines = body.splitlines(keepends=True)
+    starts = [(h.line - first_line, h) for h in headings(body, first_line)]
+    intro_end = starts[0][0] if starts else len(lines)
+    intro = "".join(lines[:intro_end])
+    sections = []
+    for index, (start, heading) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
+        sections.append(Section(heading.id, heading.text, heading.line, "".join(lines[start:end])))
+    return intro, sections
+
+
+def directives(body: str, first_line: int) -> list[Directive]:
+    """Every include directive outside code fences, malformed ones flagged."""
+    found = []
+    for number, line, fenced in _outside_fences(body, first_line):
+        if fenced:
+            continue
+        match = _DIRECTIVE.match(line)
+        if match:
+            found.append(Directive(number, match.group("target")))
+        elif _LOOKS_LIKE_DIRECTIVE.search(line):
+            found.append(Directive(number, "", malformed=True))
+    return found
