@@ -1,0 +1,167 @@
+"""Building sites: the HTML a patient gets, refusal on errors, and the last good site kept."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import TODAY, base_tree, build_file_tree, commit, make_repo, run
+
+BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def visible_text(html: str) -> str:
+    article = html[html.index("<article") : html.index("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", article))
+
+
+@pytest.fixture
+def built(repo: Path) -> Path:
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    return repo / "site"
+
+
+def test_treatment_page_has_national_and_local_text_in_order(built: Path) -> None:
+    text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
+    order = ["Kneprotese", "Om behandlingen", "Ved en kneprotese erstattes", "Slik kommer du til oss", "Oppmøte i resepsjonen",
+             "Parkering i P-huset", "Henvisning", "Fastlegen henviser deg"]
+    positions = [text.index(fragment) for fragment in order]
+    assert positions == sorted(positions)
+    assert "Etter behandlingen" not in text  # a section the overlay did not include
+
+
+def test_treatment_page_shows_responsibility_and_review_block(built: Path) -> None:
+    text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
+    assert "Faglig ansvarlig Kari Berg, Overlege (Helse Alfa HF)" in text
+    assert "Godkjent lokalt Ola Nord, Overlege, 1. mai 2026" in text
+    assert "Sist faglig gjennomgått 1. mars 2026 · neste gjennomgang 1. mars 2028" in text
+    assert "Sist oppdatert 1. juni 2026" in text
+    assert "Kilde: Helse Beta HF, Kneprotese, https://www.beta-hf.example/treatments/knee-replacement/" in text
+    assert "Nord sykehus" in text and "22 00 00 01" in text  # the location card
+
+
+def test_pages_are_norwegian_and_load_nothing_from_other_hosts(built: Path) -> None:
+    for html_file in (built / "beta-hf").rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert '<html lang="nb"' in html
+        loaded = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
+        foreign = [url for url in loaded if re.match(r"(https?:)?//", url) and not url.startswith("https://www.beta-hf.example/")]
+        assert foreign == [], (html_file, foreign)
+
+
+def test_json_ld_describes_the_medical_page(built: Path) -> None:
+    html = page(built / "beta-hf", "treatments/knee-replacement")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "MedicalWebPage"
+    assert data["lastReviewed"] == "2026-03-01"
+    assert data["reviewedBy"]["name"] == "Kari Berg"
+    assert data["publisher"]["name"] == "Helse Beta HF"
+
+
+def test_empty_overlay_includes_the_whole_national_text(built: Path) -> None:
+    text = visible_text(page(built / "alfa-hf", "treatments/cataract-surgery"))
+    assert "Linsen i øyet blir uklar" in text and "Linsen byttes ut" in text
+
+
+def test_generated_pages(built: Path) -> None:
+    site = built / "beta-hf"
+    location = visible_text(page(site, "locations/nord"))
+    assert "Sykehusveien 1, 0100 Nord" in location and "Ortopedisk avdeling Nord" in location and "Kneprotese" in location
+    contact = visible_text(page(site, "contact"))
+    assert "nett@beta-hf.example" in contact and "Redaktør Helse Beta HF" in contact
+    events = visible_text(page(site, "events"))
+    assert "Kneskole" in events and "10. januar 2027 kl. 12.00–14.00" in events
+    home = visible_text((site / "index.html").read_text(encoding="utf-8"))
+    assert "Kneprotese" in home and "Om oss" in (site / "index.html").read_text(encoding="utf-8")
+    assert (site / "om-oss/index.html").is_file() and (site / "accessibility/index.html").is_file()
+    exported = json.loads((site / "api/pages.json").read_text(encoding="utf-8"))
+    knee = next(p for p in exported if p["id"] == "treatments/knee-replacement")
+    assert [s["id"] for s in knee["sections"]] == ["about", "getting-here", "referral"]
+    assert knee["locations"] == ["/locations/nord/"]
+
+
+def test_search_is_norwegian(built: Path) -> None:
+    index = json.loads((built / "beta-hf/search/search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["no"]
+
+
+def test_past_events_are_hidden(repo: Path) -> None:
+    result = run(repo, "build", "--provider", "beta-hf", "--today", "2027-02-01")
+    assert result.exit_code == 0, result.output
+    assert "Kneskole" not in visible_text(page(repo / "site/beta-hf", "events"))
+
+
+def test_only_the_asked_provider_is_built(repo: Path) -> None:
+    result = run(repo, "build", "--provider", "alfa-hf", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert (repo / "site/alfa-hf/index.html").is_file()
+    assert not (repo / "site/beta-hf").exists()
+
+
+def test_draft_national_text_is_never_built(tmp_path: Path) -> None:
+    tree = base_tree()
+    tree["content/common/treatments/cataract-surgery.md"] = tree["content/common/treatments/cataract-surgery.md"].replace(
+        "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nstatus: draft\n"
+    )
+    del tree["content/providers/alfa-hf/treatments/cataract-surgery.md"]
+    root = make_repo(tmp_path / "repo", tree)
+    assert run(root, "build", "--all", "--today", TODAY).exit_code == 0
+    assert not list((root / "site").rglob("cataract-surgery"))
+    assert "Linsen byttes ut" not in "".join(p.read_text(encoding="utf-8") for p in (root / "site").rglob("*.html"))
+
+
+def test_refuses_to_build_content_with_errors_and_keeps_the_site(built: Path, repo: Path) -> None:
+    before = (built / "beta-hf/treatments/knee-replacement/index.html").read_bytes()
+    overlay = repo / BETA_KNEE
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace("#referral", "#henvisning"), encoding="utf-8")
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"{BETA_KNEE}:17: error: 'treatments/knee-replacement' has no section 'henvisning'" in result.output
+    assert "1 content error: build refused" in result.output
+    assert (built / "beta-hf/treatments/knee-replacement/index.html").read_bytes() == before
+
+
+def test_failed_render_keeps_the_last_good_site(built: Path, repo: Path) -> None:
+    before = {p: p.read_bytes() for p in (built / "beta-hf").rglob("*") if p.is_file()}
+    (repo / "overrides/main.html").write_text("{% extends 'base.html' %}{% block content %}{{ broken( }}{% endblock %}", encoding="utf-8")
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "build of beta-hf failed; its previous site is kept" in result.output
+    after = {p: p.read_bytes() for p in (built / "beta-hf").rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in built.iterdir()) == ["alfa-hf", "beta-hf"]  # no half-built leftovers
+
+
+def test_interrupted_swap_is_recovered(built: Path, repo: Path) -> None:
+    # A build killed between its two renames leaves the old site aside and no site in place.
+    (built / "beta-hf").rename(built / ".beta-hf.old-4242")
+    (built / ".beta-hf.building-x").mkdir()
+    result = run(repo, "build", "--provider", "beta-hf", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in built.iterdir()) == ["alfa-hf", "beta-hf"]
+
+
+def test_parallel_build_in_separate_processes(repo: Path) -> None:
+    result = run(repo, "build", "--all", "--jobs", "2", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "Kneprotese" in page(repo / "site/beta-hf", "treatments/knee-replacement")
+
+
+def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
+    snippet = repo / "content/providers/beta-hf/snippets/parkering.md"
+    snippet.write_text("Parkering i P-huset, inngang B.\n", encoding="utf-8")
+    commit(repo, "parking moved", date="2026-09-15T10:00:00")
+    assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+    text = visible_text(page(repo / "site/beta-hf", "treatments/knee-replacement"))
+    assert "Sist oppdatert 15. september 2026" in text
+    assert "Sist faglig gjennomgått 1. mars 2026" in text  # the review date is not moved by a local change
+    other = visible_text(page(repo / "site/alfa-hf", "treatments/cataract-surgery"))
+    assert "Sist oppdatert 1. juni 2026" in other
