@@ -1,0 +1,1 @@
+"""One static website per provider: pages from the merged content, rendered by MkDocs."""

@@ -1,0 +1,153 @@
+"""Staging the pages, running MkDocs (one site per process) and swapping the result in atomically."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .mkdocs_config import mkdocs_config
+from .pages import Page, SiteContext, site_pages
+
+
+@dataclass
+class BuildResult:
+    provider_id: str
+    ok: bool
+    pages: int = 0
+    seconds: float = 0.0
+    messages: list[str] = field(default_factory=list)
+
+
+def stage(context: SiteContext, overrides: Path, out_dir: Path) -> tuple[Path, Path, list[Page]]:
+    """Write the provider's pages and mkdocs.yml into a fresh staging folder.
+
+    Returns (mkdocs.yml, the temporary site folder MkDocs builds into, pages).
+    """
+    pages = site_pages(context)
+    staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{context.provider.id}-"))
+    docs = staging / "docs"
+    for page in pages:
+        target = docs / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        front = yaml.safe_dump(page.meta, allow_unicode=True, sort_keys=False)
+        target.write_text(f"---\n{front}---\n\n{page.markdown}", encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    site_tmp = Path(tempfile.mkdtemp(prefix=f".{context.provider.id}.building-", dir=out_dir))
+    config = mkdocs_config(context, pages, docs, site_tmp, overrides)
+    config_file = staging / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_file, site_tmp, pages
+
+
+def render(provider_id: str, config_file: str) -> BuildResult:
+    """Run MkDocs on a staged site. Runs in its own process: MkDocs is not thread-safe."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.perf_counter()
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    logger = logging.getLogger("mkdocs")
+    handler = Collect()
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        config = load_config(config_file)
+        build(config)
+        return BuildResult(provider_id, True, seconds=time.perf_counter() - started, messages=messages)
+    except Exception as exc:  # noqa: BLE001 - any failure of the renderer fails this site only
+        reason = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
+        return BuildResult(provider_id, False, seconds=time.perf_counter() - started, messages=[*messages, reason])
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+
+
+def swap_in(site_tmp: Path, target: Path) -> None:
+    """Replace ``target`` by the freshly built ``site_tmp``; the old site stays whole until then."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(site_tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(out_dir: Path, provider_id: str) -> None:
+    """Undo a swap interrupted between its two renames, and clear leftovers of killed builds."""
+    target = out_dir / provider_id
+    leftovers = sorted(out_dir.glob(f".{provider_id}.old-*"))
+    if not target.exists() and leftovers:
+        os.rename(leftovers.pop(), target)
+    for path in leftovers + list(out_dir.glob(f".{provider_id}.building-*")):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, jobs: int = 1) -> list[BuildResult]:
+    """Build each provider's site; a site replaces the old one only when its build succeeded."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged = []
+    for context in contexts:
+        recover(out_dir, context.provider.id)
+        config_file, site_tmp, pages = stage(context, overrides, out_dir)
+        staged.append((context.provider.id, config_file, site_tmp, pages))
+    if jobs > 1 and len(staged) > 1:
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
+            futures = [pool.submit(render, pid, str(cfg)) for pid, cfg, _, _ in staged]
+            results = [future.result() for future in futures]
+    else:
+        results = [render(pid, str(cfg)) for pid, cfg, _, _ in staged]
+    for result, (provider_id, config_file, site_tmp, pages) in zip(results, staged):
+        result.pages = len(pages)
+        if result.ok:
+            write_open_data(site_tmp, pages)
+            swap_in(site_tmp, out_dir / provider_id)
+        else:
+            shutil.rmtree(site_tmp, ignore_errors=True)
+        shutil.rmtree(config_file.parent, ignore_errors=True)
+    return results
+
+
+def write_open_data(site_dir: Path, pages: list[Page]) -> None:
+    """/api/pages.json: the site's texts with attribution, for reuse by others."""
+    import json
+
+    records = []
+    for page in pages:
+        hcweb = page.meta.get("hcweb", {})
+        if hcweb.get("kind") not in ("national", "page"):
+            continue
+        records.append(
+            {
+                "id": hcweb.get("id") or page.path[: -len(".md")],
+                "url": page.url,
+                "title": page.title,
+                "sections": page.sections,
+                "responsible": hcweb.get("responsible"),
+                "owner": hcweb.get("owner"),
+                "last_reviewed": hcweb.get("reviewed_iso") or None,
+                "last_updated": hcweb.get("last_updated_iso"),
+                "locations": [loc["url"] for loc in hcweb.get("locations", [])],
+            }
+        )
+    api = site_dir / "api"
+    api.mkdir(exist_ok=True)
+    (api / "pages.json").write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,348 @@
+"""The pages of one provider's site, as Markdown with metadata: no MkDocs here.
+
+Overlays become treatment pages (includes expanded, national metadata carried
+along), provider pages keep their text, and the registry gives the location,
+contact, events and accessibility pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..model import Event, Overlay, Provider, ProviderPage
+from ..repo import Content, GitView
+from ..resolve import BodyLookup, current_body, expand_overlay
+from ..sections import headings
+from .norwegian import LOCATION_KINDS, event_time, long_date
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
+
+
+def md_text(value: str) -> str:
+    """Plain text made safe to put into Markdown."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
+
+
+@dataclass
+class Page:
+    path: str  # in the docs folder, e.g. "treatments/hip-replacement.md"
+    url: str  # e.g. "/treatments/hip-replacement/"
+    title: str
+    markdown: str
+    meta: dict = field(default_factory=dict)
+    group: str | None = None  # the menu heading it sits under
+    files: set[str] = field(default_factory=set)  # content files whose text is on the page
+    sections: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class SiteContext:
+    content: Content
+    provider: Provider
+    git: GitView
+    today: dt.date
+    body_of: BodyLookup = current_body
+
+    @property
+    def site_url(self) -> str:
+        return self.provider.site_url or self.content.policy.base_url.format(provider=self.provider.id)
+
+    def absolute(self, url: str) -> str:
+        return self.site_url.rstrip("/") + url
+
+    def last_updated(self, files: set[str]) -> dt.date:
+        dates = [self.git.last_changed(rel) for rel in files]
+        if not dates or any(day is None for day in dates):
+            return self.today  # something on the page was never committed: it changes now
+        return max(day for day in dates if day is not None)
+
+
+def site_pages(context: SiteContext) -> list[Page]:
+    """Every page of the provider's site, in menu order."""
+    provider = context.provider
+    national = [_national_page(context, overlay) for overlay in sorted(provider.overlays, key=lambda o: o.rel)]
+    own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: p.path)]
+    locations = _location_pages(context, national)
+    return [
+        _home_page(context, national),
+        *national,
+        *locations,
+        _events_page(context),
+        *own,
+        _contact_page(context),
+        _accessibility_page(context),
+    ]
+
+
+def _sections(markdown: str) -> list[dict]:
+    return [{"id": h.id, "title": h.text} for h in headings(markdown, 1) if h.id]
+
+
+def _national_page(context: SiteContext, overlay: Overlay) -> Page:
+    content, provider = context.content, context.provider
+    text = content.national[overlay.uses]
+    expansion = expand_overlay(content, provider, overlay, context.body_of)
+    policy = content.policy
+    reviewed, next_review = text.reviewed, text.next_review(policy.review_interval_months)
+    owner = content.providers[text.owner]
+    responsible = text.responsible
+    approval = overlay.approved
+    approver = provider.expert(approval.by) if approval else None
+    department = provider.department(overlay.department) if overlay.department else None
+    title = overlay.title or text.title
+    files = expansion.files | {provider.rel}
+    updated = context.last_updated(expansion.files)
+    url = overlay.url
+    locations = [provider.location(i) for i in overlay.location_ids]
+    hcweb = {
+        "kind": "national",
+        "id": text.id,
+        "type": text.type,
+        "department": department.name if department else None,
+        "responsible": f"{responsible.name}, {responsible.title}" if responsible else "",
+        "owner": owner.name,
+        "approved_local": f"{approver.name}, {approver.title}" if approver else "",
+        "approved_local_on": long_date(approval.on if approval else None),
+        "reviewed": long_date(reviewed),
+        "reviewed_iso": reviewed.isoformat() if reviewed else "",
+        "next_review": long_date(next_review),
+        "last_updated": long_date(updated),
+        "last_updated_iso": updated.isoformat(),
+        "citation": f"Kilde: {provider.name}, {title}, {context.absolute(url)}",
+        "helsenorge": text.helsenorge,
+        "locations": [
+            {
+                "name": loc.name,
+                "url": f"/locations/{loc.id}/",
+                "href": f"locations/{loc.id}/",
+                "address": f"{loc.street}, {loc.postcode} {loc.city}",
+                "phone": loc.phone,
+                "opening_hours": loc.opening_hours,
+            }
+            for loc in locations
+            if loc
+        ],
+        "jsonld": {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "name": title,
+            "description": text.summary,
+            "url": context.absolute(url),
+            "inLanguage": provider.language,
+            "lastReviewed": reviewed.isoformat() if reviewed else None,
+            "dateModified": updated.isoformat(),
+            "reviewedBy": {"@type": "Person", "name": responsible.name, "jobTitle": responsible.title} if responsible else None,
+            "publisher": {"@type": "Organization", "name": provider.name, "url": context.site_url},
+            "sourceOrganization": {"@type": "Organization", "name": owner.name},
+        },
+    }
+    collection_label = content.policy.collections.get(overlay.collection, overlay.collection)
+    return Page(
+        path=f"{overlay.collection}/{overlay.slug}.md",
+        url=url,
+        title=title,
+        markdown=expansion.markdown,
+        meta={"title": title, "description": text.summary, "hcweb": hcweb},
+        group=collection_label,
+        files=files,
+        sections=_sections(expansion.markdown),
+    )
+
+
+def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
+    responsible = page.responsible
+    updated = context.last_updated({page.rel})
+    hcweb = {
+        "kind": "page",
+        "responsible": f"{responsible.name}, {responsible.title}" if responsible else "",
+        "owner": context.provider.name,
+        "last_updated": long_date(updated),
+        "last_updated_iso": updated.isoformat(),
+        "citation": f"Kilde: {context.provider.name}, {page.title}, {context.absolute(page.url)}",
+    }
+    return Page(
+        path=f"{page.path}.md",
+        url=page.url,
+        title=page.title,
+        markdown=page.body,
+        meta={"title": page.title, "description": page.summary, "hcweb": hcweb},
+        files={page.rel},
+        sections=_sections(page.body),
+    )
+
+
+def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
+    provider = context.provider
+    overlays = {o.url: o for o in provider.overlays}
+    pages = []
+    listing = ["Her finner du adresser, telefonnumre og veibeskrivelser til stedene våre.", ""]
+    for location in provider.locations:
+        url = f"/locations/{location.id}/"
+        listing.append(f"- [{md_text(location.name)}](../locations/{location.id}.md): {md_text(location.street)}, {location.postcode} {md_text(location.city)}")
+        lines = [
+            f"*{LOCATION_KINDS.get(location.kind, location.kind)}*",
+            "",
+            "## Adresse og kontakt {#contact}",
+            "",
+            f"**Besøksadresse:** {md_text(location.street)}, {location.postcode} {md_text(location.city)}  ",
+        ]
+        if location.phone:
+            lines.append(f"**Telefon:** [{location.phone}](tel:{location.phone.replace(' ', '')})  ")
+        if location.email:
+            lines.append(f"**E-post:** [{location.email}](mailto:{location.email})  ")
+        if location.opening_hours:
+            lines += ["", f"**Åpningstider:** {md_text(location.opening_hours)}"]
+        if location.transport:
+            lines += ["", "## Slik kommer du hit {#getting-here}", "", location.transport.strip()]
+        if location.departments:
+            lines += ["", "## Avdelinger {#departments}", ""]
+            for department in location.departments:
+                phone = f", telefon [{department.phone}](tel:{department.phone.replace(' ', '')})" if department.phone else ""
+                lines.append(f"- {md_text(department.name)}{phone}")
+        offered = [page for page in national if any(loc["url"] == url for loc in page.meta["hcweb"]["locations"])]
+        if offered:
+            lines += ["", "## Behandlinger og undersøkelser her {#offered}", ""]
+            for page in offered:
+                lines.append(f"- [{md_text(page.title)}](../{page.path})")
+        pages.append(
+            Page(
+                path=f"locations/{location.id}.md",
+                url=url,
+                title=location.name,
+                markdown="\n".join(lines) + "\n",
+                meta={"title": location.name, "description": f"{location.name}: adresse, telefon, åpningstider og veibeskrivelse.", "hcweb": {"kind": "location"}},
+                group="Steder",
+                files={provider.rel} | {overlays[p.url].rel for p in offered if p.url in overlays},
+            )
+        )
+    index = Page(
+        path="locations/index.md",
+        url="/locations/",
+        title="Steder",
+        markdown="\n".join(listing) + "\n",
+        meta={"title": "Steder", "description": f"Steder der {provider.name} gir behandling.", "hcweb": {"kind": "listing"}},
+        group="Steder",
+        files={provider.rel},
+    )
+    return [index, *pages]
+
+
+def _home_page(context: SiteContext, national: list[Page]) -> Page:
+    provider = context.provider
+    lines = [
+        f"Velkommen til nettstedet til {md_text(provider.name)}. Her finner du informasjon om behandlinger og undersøkelser, "
+        "hvor vi holder til og hvordan du kommer i kontakt med oss.",
+        "",
+    ]
+    for key, label in context.content.policy.collections.items():
+        group = [page for page in national if page.group == label]
+        if not group:
+            continue
+        lines += [f"## {md_text(label)} {{#{key}}}", ""]
+        for page in sorted(group, key=lambda p: p.title):
+            description = page.meta.get("description") or ""
+            lines.append(f"- [{md_text(page.title)}]({page.path}): {md_text(description)}")
+        lines.append("")
+    lines += ["## Steder {#locations}", ""]
+    for location in provider.locations:
+        lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md), {md_text(location.city)}")
+    return Page(
+        path="index.md",
+        url="/",
+        title=provider.name,
+        markdown="\n".join(lines) + "\n",
+        meta={"title": "Forside", "description": f"{provider.name}: behandlinger, undersøkelser, steder og kontakt.", "hcweb": {"kind": "home"}},
+        files={provider.rel},
+    )
+
+
+def upcoming_events(events: list[Event], today: dt.date) -> list[Event]:
+    """Events not yet over, soonest first."""
+    live = [e for e in events if e.start and (e.end or e.start).date() >= today]
+    return sorted(live, key=lambda e: (e.start, e.title))
+
+
+def _events_page(context: SiteContext) -> Page:
+    provider = context.provider
+    events = upcoming_events(provider.events, context.today)
+    lines: list[str] = []
+    if not events:
+        lines.append("Det er ingen kommende arrangementer akkurat nå.")
+    for event in events:
+        location = provider.location(event.location_id or "")
+        lines += [f"## {md_text(event.title)} {{#{event.slug}}}", "", f"**Tid:** {event_time(event.start, event.end)}  "]
+        if location:
+            lines.append(f"**Sted:** [{md_text(location.name)}](locations/{location.id}.md)  ")
+        if event.summary:
+            lines += ["", md_text(event.summary)]
+        lines += ["", event.body.strip(), ""]
+    return Page(
+        path="events.md",
+        url="/events/",
+        title="Arrangementer",
+        markdown="\n".join(lines) + "\n",
+        meta={"title": "Arrangementer", "description": f"Kurs, pasientskoler og åpne dager hos {provider.name}.", "hcweb": {"kind": "events"}},
+        files={e.rel for e in provider.events} | {provider.rel},
+    )
+
+
+def _contact_page(context: SiteContext) -> Page:
+    provider = context.provider
+    editorial = provider.editorial
+    lines = [
+        "## Spørsmål om innholdet på nettsidene {#editorial}",
+        "",
+        "Har du spørsmål eller innspill til innholdet på disse sidene, kan du kontakte nettredaksjonen. "
+        "Ikke send personopplysninger eller helseopplysninger på e-post.",
+        "",
+    ]
+    if editorial.get("editor"):
+        lines.append(f"**Ansvarlig redaktør:** {md_text(str(editorial['editor']))}  ")
+    if editorial.get("email"):
+        lines.append(f"**E-post:** [{editorial['email']}](mailto:{editorial['email']})  ")
+    if editorial.get("phone"):
+        lines.append(f"**Telefon:** {editorial['phone']}  ")
+    lines += ["", "## Telefon til stedene våre {#locations}", ""]
+    for location in provider.locations:
+        phone = f": [{location.phone}](tel:{location.phone.replace(' ', '')})" if location.phone else ""
+        lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md){phone}")
+    lines += ["", "Ved akutt sykdom eller skade: ring medisinsk nødtelefon 113. Legevakt: 116 117."]
+    return Page(
+        path="contact.md",
+        url="/contact/",
+        title="Kontakt oss",
+        markdown="\n".join(lines) + "\n",
+        meta={"title": "Kontakt oss", "description": f"Kontaktinformasjon for {provider.name}.", "hcweb": {"kind": "contact"}},
+        files={provider.rel},
+    )
+
+
+def _accessibility_page(context: SiteContext) -> Page:
+    provider = context.provider
+    email = provider.editorial.get("email", "")
+    lines = [
+        f"{md_text(provider.name)} ønsker at alle skal kunne bruke nettstedet vårt. Nettstedet er laget etter kravene i "
+        "WCAG 2.1 på nivå AA, som forskrift om universell utforming av IKT stiller.",
+        "",
+        "## Slik er nettstedet laget {#how}",
+        "",
+        "- Alle sider kan brukes med tastatur og skjermleser.",
+        "- Tekst og bakgrunn har god nok kontrast, og teksten kan forstørres.",
+        "- Nettstedet henter ikke skript, skrifttyper eller sporing fra andre nettsteder.",
+        "",
+        "## Gi oss beskjed {#feedback}",
+        "",
+        f"Finner du noe som ikke fungerer for deg, vil vi gjerne høre det. Skriv til [{email}](mailto:{email}).",
+    ]
+    return Page(
+        path="accessibility.md",
+        url="/accessibility/",
+        title="Tilgjengelighetserklæring",
+        markdown="\n".join(lines) + "\n",
+        meta={"title": "Tilgjengelighetserklæring", "description": f"Tilgjengelighetserklæring for nettstedet til {provider.name}.", "hcweb": {"kind": "statement"}},
+        files={provider.rel},
+    )
