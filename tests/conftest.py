@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import base_tree, make_repo
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-
 from hcweb.cli import cli
 from hcweb.sections import content_hash
 

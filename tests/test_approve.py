@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import KNEE_BODY, TODAY, dedent, run
 from hcweb.sections import content_hash
+from helpers import KNEE_BODY, TODAY, dedent, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"

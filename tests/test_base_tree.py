@@ -1,4 +1,4 @@
-from helpers import run, TODAY
+from helpers import TODAY, run
 
 
 def test_base_tree_is_valid(repo):

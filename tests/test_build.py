@@ -7,8 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from helpers import TODAY, base_tree, build_file_tree, commit, make_repo, run
+from helpers import TODAY, base_tree, commit, make_repo, run
 
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
-from helpers import TODAY, base_tree, make_repo, run
 from hcweb.cli import cli
+from helpers import TODAY, base_tree, make_repo, run
 
 
 def commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from helpers import base_tree, make_repo
 from hcweb.repo import Repository
 from hcweb.resolve import expand_overlay
+from helpers import base_tree, make_repo
 
 GOLDEN = Path(__file__).parent / "golden"
 OVERLAY = "content/providers/beta-hf/treatments/knee-replacement.md"

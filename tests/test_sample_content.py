@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from helpers import PROJECT, TODAY
 from hcweb.cli import cli
 from hcweb.repo import Repository
+from helpers import PROJECT, TODAY
 
 
 def test_sample_content_validates_without_errors() -> None:

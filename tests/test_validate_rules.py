@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from helpers import KNEE_BODY, TODAY, base_tree, commit, make_repo, national_text, overlay, run
 from hcweb.sections import content_hash
+from helpers import KNEE_BODY, TODAY, base_tree, commit, make_repo, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 CATARACT = "content/common/treatments/cataract-surgery.md"

@@ -11,7 +11,7 @@ import click
 
 from . import __version__, commands
 from .diagnostics import render, summary
-from .errors import BuildFailed, ContentErrors, HcwebError
+from .errors import BuildFailed, ContentErrors
 from .repo import Repository
 
 TODAY_HELP = "Date to check against, YYYY-MM-DD (default: today)."

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks
-from .diagnostics import Diagnostic, strict as make_strict
+from .diagnostics import Diagnostic
+from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
 from .site.build import BuildResult, build_sites

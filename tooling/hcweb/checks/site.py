@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Provider
 from ..sections import SECTION_ID
-from .dates import date_problems
 
 if TYPE_CHECKING:
     from . import CheckContext

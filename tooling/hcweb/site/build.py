@@ -115,7 +115,7 @@ def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, job
             results = [future.result() for future in futures]
     else:
         results = [render(pid, str(cfg)) for pid, cfg, _, _ in staged]
-    for result, (provider_id, config_file, site_tmp, pages) in zip(results, staged):
+    for result, (provider_id, config_file, site_tmp, pages) in zip(results, staged, strict=True):
         result.pages = len(pages)
         if result.ok:
             write_open_data(site_tmp, pages)

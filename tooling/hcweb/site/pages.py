@@ -8,10 +8,8 @@ contact, events and accessibility pages.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
