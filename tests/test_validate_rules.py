@@ -165,6 +165,30 @@ CASES = {
         lambda t: edit(t, "content/providers/beta-hf/events/kneskole.md", "location: nord", "location: sentrum"),
         "content/providers/beta-hf/events/kneskole.md:5: error: 'sentrum' is not a location of Helse Beta HF [unknown-location]",
     ),
+    "policy with an unknown setting": (
+        lambda t: t.update({"hcweb.yml": "review_interval_months: 24\nreview_intervall_months: 12\ncollections:\n  treatments: Behandlinger\n"}),
+        "hcweb.yml:2: error: unknown field 'review_intervall_months'; did you mean 'review_interval_months'? [schema]",
+    ),
+    "image without a rights file": (
+        lambda t: t.update({"content/media/kne.jpg": "JPEG"}),
+        "content/media/kne.jpg:1: error: the image has no rights file; add content/media/kne.jpg.yml with credit, licence, owner and reuse [media-rights]",
+    ),
+    "rights file with a bad reuse value": (
+        lambda t: t.update({"content/media/kne.jpg": "JPEG", "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: beta-hf\nreuse: sometimes\n"}),
+        "content/media/kne.jpg.yml:4: error: 'reuse' must be one of: open, restricted; found \"sometimes\" [schema]",
+    ),
+    "rights file naming an unknown owner": (
+        lambda t: t.update({"content/media/kne.jpg": "JPEG", "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: gamma\nreuse: open\n"}),
+        "content/media/kne.jpg.yml:3: error: the owner 'gamma' is not a provider in content/providers/ [unknown-provider]",
+    ),
+    "event ends before it starts": (
+        lambda t: edit(t, "content/providers/beta-hf/events/kneskole.md", "end: 2027-01-10T14:00", "end: 2027-01-10T10:00"),
+        "content/providers/beta-hf/events/kneskole.md:4: error: the event ends before it starts [event-dates]",
+    ),
+    "snippet with front matter": (
+        lambda t: t.update({"content/providers/beta-hf/snippets/parkering.md": "---\ntitle: P\n---\nParkering.\n"}),
+        "content/providers/beta-hf/snippets/parkering.md:1: error: a snippet has no front matter; remove the lines between --- [front-matter]",
+    ),
 }
 
 
