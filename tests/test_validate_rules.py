@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hcweb.sections import content_hash
-from helpers import KNEE_BODY, TODAY, base_tree, commit, make_repo, run
+from helpers import TODAY, base_tree, commit, make_repo, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 CATARACT = "content/common/treatments/cataract-surgery.md"
@@ -131,13 +130,6 @@ CASES = {
         lambda t: edit(t, BETA_KNEE, "## Slik kommer du", '{% include "treatments/cataract-surgery#about" %}\n\n## Slik kommer du'),
         f"{BETA_KNEE}:7: error: no local approval is recorded for 'treatments/cataract-surgery' (included on line 12); "
         f"an expert must re-evaluate it and run: hcweb approve {BETA_KNEE} --by NAME [approval-missing]",
-    ),
-    "stale approval": (
-        lambda t: edit(t, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg."),
-        f"{BETA_KNEE}:8: error: 'treatments/knee-replacement' has changed since it was approved here on 2026-05-01 "
-        f"(approved revision {content_hash(KNEE_BODY)}, now "
-        f"{content_hash(KNEE_BODY.replace('Fastlegen henviser deg.', 'Fastlegen eller spesialist henviser deg.'))}); "
-        f"see 'hcweb diff {BETA_KNEE}', then re-evaluate and run 'hcweb approve' [approval-stale]",
     ),
     "draft cannot be adopted": (
         lambda t: edit(t, CATARACT, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nstatus: draft\n"),

@@ -34,7 +34,7 @@ def validate(repo: Repository, today: dt.date, provider_id: str | None = None, s
     content = repo.load()
     if provider_id is not None:
         require_provider(content, provider_id)
-    found = checks.run_all(content, today, provider_id)
+    found = checks.run_all(content, today, provider_id, repo.git)
     return Validation(make_strict(found) if strict else found)
 
 
@@ -46,10 +46,10 @@ def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today
     selected = provider_ids or sorted(content.providers)
     found: list[Diagnostic] = []
     if provider_ids is None:
-        found = checks.run_all(content, today)
+        found = checks.run_all(content, today, git=repo.git)
     else:
         for provider_id in selected:
-            found += checks.run_all(content, today, provider_id)
+            found += checks.run_all(content, today, provider_id, repo.git)
     validation = Validation(sorted(set(found)))
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")

@@ -15,6 +15,7 @@ from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import RepositoryNotFound
 from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Snippet
 from .schema import Schemas
+from .sections import content_hash
 
 POLICY_FILE = "hcweb.yml"
 PROVIDER_FILE = "provider.yml"
@@ -31,6 +32,16 @@ class Content:
     providers: dict[str, Provider] = field(default_factory=dict)
     media: dict[str, MediaFile] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PinnedRevision:
+    """An approved revision of a national text, as found in git history."""
+
+    commit: str
+    date: dt.date
+    body: str
+    body_line: int
 
 
 class GitView:
@@ -67,13 +78,42 @@ class GitView:
         """The date of the newest commit that changed ``rel`` (None when never committed)."""
         return self._last_changed.get(rel)
 
-    def is_dirty(self, rel: str) -> bool:
+    def has_uncommitted_changes(self, rel: str) -> bool:
         if self.repo is None:
-            return True
+            return False
         try:
-            return bool(self.repo.git.status("--porcelain", "--", rel))
+            return bool(self.repo.git.status("--porcelain", "--", rel).strip())
         except git.GitCommandError:
-            return True
+            return False
+
+    def find_revision(self, rel: str, revision: str) -> PinnedRevision | None:
+        """The newest committed version of ``rel`` whose body has the content hash ``revision``."""
+        key = (rel, revision)
+        if key not in self._pinned:
+            self._pinned[key] = self._search_history(rel, revision)
+        return self._pinned[key]
+
+    def _search_history(self, rel: str, revision: str) -> PinnedRevision | None:
+        if self.repo is None:
+            return None
+        try:
+            for commit in self.repo.iter_commits(paths=rel):
+                try:
+                    blob = commit.tree / rel
+                except KeyError:
+                    continue
+                text = blob.data_stream.read().decode("utf-8", errors="replace")
+                source = split_front_matter(text, rel)
+                if content_hash(source.body) == revision:
+                    day = dt.datetime.fromtimestamp(commit.committed_date, dt.timezone.utc).date()
+                    return PinnedRevision(commit.hexsha, day, source.body, source.body_line)
+        except (git.GitCommandError, ValueError):
+            return None
+        return None
+
+    @cached_property
+    def _pinned(self) -> dict[tuple[str, str], PinnedRevision | None]:
+        return {}
 
 
 class Repository:

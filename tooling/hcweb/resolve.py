@@ -13,15 +13,16 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, error
 from .model import NationalText, Provider
-from .repo import Content
+from .repo import Content, GitView
 from .sections import SECTION_ID, directives, headings, split_sections
 
 MAX_INCLUDE_DEPTH = 8
 _NATIONAL_TARGET = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[^\s#]*))?$")
 _SNIPPET_TARGET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
-# A national text's body at the revision a provider approved: (body, first line).
-BodyLookup = Callable[[NationalText], tuple[str, int]]
+# A national text's body at the revision a provider approved: (body, first line), or
+# None when that revision cannot be found.
+BodyLookup = Callable[[NationalText], "tuple[str, int] | None"]
 
 
 def current_body(text: NationalText) -> tuple[str, int]:
@@ -134,7 +135,10 @@ class Resolver:
             return None
         result.included.setdefault(text_id, line)
         result.files.add(text.rel)
-        body, first_line = self.body_of(text)
+        pinned = self.body_of(text)
+        if pinned is None:
+            return None  # the approved revision is not in history: reported by the approval check
+        body, first_line = pinned
         intro, sections = split_sections(body, first_line)
         if section_id is None:
             chosen = body
@@ -160,6 +164,27 @@ def overlay_body(overlay) -> tuple[str, int]:
     return f'{{% include "{overlay.uses}" %}}\n', overlay.lines("uses")
 
 
-def expand_overlay(content: Content, provider: Provider, overlay, body_of: BodyLookup = current_body) -> Expansion:
+def approved_bodies(overlay, history: GitView | None) -> BodyLookup:
+    """Pinning: each national text as the overlay's experts approved it.
+
+    The current text when its revision was approved (or when no approval is
+    recorded: that is an error of its own); otherwise the approved revision,
+    taken from git history.
+    """
+    approval = overlay.approved
+
+    def body_of(text: NationalText) -> tuple[str, int] | None:
+        wanted = approval.revisions.get(text.id) if approval else None
+        if wanted is None or wanted == text.revision:
+            return text.body, text.body_line
+        pinned = history.find_revision(text.rel, wanted) if history else None
+        return (pinned.body, pinned.body_line) if pinned else None
+
+    return body_of
+
+
+def expand_overlay(content: Content, provider: Provider, overlay, history: GitView | None = None) -> Expansion:
+    """The overlay's page; with ``history``, national texts at their approved revisions."""
     body, first_line = overlay_body(overlay)
+    body_of = approved_bodies(overlay, history) if history is not None else current_body
     return Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)

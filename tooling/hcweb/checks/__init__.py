@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from ..repo import Content
+from ..repo import Content, GitView
 from . import national, overlays, providers, site
 
 
@@ -14,11 +14,15 @@ from . import national, overlays, providers, site
 class CheckContext:
     content: Content
     today: dt.date
+    git: GitView | None = None
 
 
-def run_all(content: Content, today: dt.date, provider_id: str | None = None) -> list[Diagnostic]:
-    """All problems in the content, optionally only those that matter to one provider's site."""
-    context = CheckContext(content, today)
+def run_all(content: Content, today: dt.date, provider_id: str | None = None, git: GitView | None = None) -> list[Diagnostic]:
+    """All problems in the content, optionally only those that matter to one provider's site.
+
+    With ``git``, overlays are checked at the revisions their experts approved.
+    """
+    context = CheckContext(content, today, git)
     found = list(content.problems)
     found += providers.check(context)
     found += national.check(context)

@@ -30,9 +30,9 @@ def check(context: CheckContext) -> list[Diagnostic]:
             found += _uses(context.content, overlay)
             found += _local_references(provider, overlay)
             found += _approval(context, provider, overlay)
-            expansion = expand_overlay(context.content, provider, overlay)
+            expansion = expand_overlay(context.content, provider, overlay, context.git)
             found += expansion.problems
-            found += _revisions(context.content, overlay, expansion)
+            found += _revisions(context, overlay, expansion)
             found += _anchors(expansion)
         for snippet in provider.snippets.values():
             # A snippet's own problems (bad targets, cycles) are reported once, at the snippet.
@@ -100,10 +100,11 @@ def _approval(context: CheckContext, provider: Provider, overlay: Overlay) -> li
     return found
 
 
-def _revisions(content: Content, overlay: Overlay, expansion: Expansion) -> list[Diagnostic]:
+def _revisions(context: CheckContext, overlay: Overlay, expansion: Expansion) -> list[Diagnostic]:
     approval = overlay.approved
     if approval is None:
         return []
+    content = context.content
     found = []
     lines = overlay.lines
     for text_id, include_line in expansion.included.items():
@@ -120,16 +121,7 @@ def _revisions(content: Content, overlay: Overlay, expansion: Expansion) -> list
                 )
             )
         elif recorded != text.revision:
-            found.append(
-                error(
-                    overlay.rel,
-                    lines("approved", "revisions", text_id),
-                    "approval-stale",
-                    f"'{text_id}' has changed since it was approved here on {approval.on or 'an unknown date'} "
-                    f"(approved revision {recorded}, now {text.revision}); see 'hcweb diff {overlay.rel}', "
-                    "then re-evaluate and run 'hcweb approve'",
-                )
-            )
+            found.append(_stale(context, overlay, text, recorded))
     for text_id in approval.revisions:
         if text_id not in expansion.included:
             found.append(
@@ -141,6 +133,32 @@ def _revisions(content: Content, overlay: Overlay, expansion: Expansion) -> list
                 )
             )
     return found
+
+
+def _stale(context: CheckContext, overlay: Overlay, text, recorded: str) -> Diagnostic:
+    """A national text changed after this provider approved it: pinned (a warning) or lost (an error)."""
+    line = overlay.lines("approved", "revisions", text.id)
+    approval = overlay.approved
+    approved_on = approval.on.isoformat() if approval and approval.on else "an unknown date"
+    pinned = context.git.find_revision(text.rel, recorded) if context.git else None
+    if pinned is None:
+        return error(
+            overlay.rel,
+            line,
+            "approval-revision-missing",
+            f"the approved revision {recorded} of '{text.id}' is not in the git history, so the page cannot be published "
+            "(in a shallow clone, fetch the full history: git fetch --unshallow); if the text has changed, "
+            f"see it with 'hcweb diff {overlay.rel}' and approve it again",
+        )
+    changed = None if context.git.has_uncommitted_changes(text.rel) else context.git.last_changed(text.rel)
+    since = f"it changed on {changed.isoformat()}, {(context.today - changed).days} days ago" if changed else "it has uncommitted changes"
+    return warning(
+        overlay.rel,
+        line,
+        "approval-stale",
+        f"'{text.id}' has changed since it was approved here on {approved_on} ({since}); the site keeps showing "
+        f"the approved revision {recorded} until an expert re-evaluates it: see 'hcweb diff {overlay.rel}', then run 'hcweb approve'",
+    )
 
 
 def _anchors(expansion: Expansion) -> list[Diagnostic]:

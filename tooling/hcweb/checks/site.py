@@ -99,7 +99,7 @@ def _unused_snippets(context: CheckContext, provider: Provider) -> list[Diagnost
 
     used: set[str] = set()
     for overlay in provider.overlays:
-        used |= expand_overlay(context.content, provider, overlay).files
+        used |= expand_overlay(context.content, provider, overlay, context.git).files
     return [
         warning(snippet.rel, 1, "snippet-unused", "no page of this provider includes this snippet")
         for snippet in provider.snippets.values()

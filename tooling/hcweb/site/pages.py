@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
-from ..resolve import BodyLookup, current_body, expand_overlay
+from ..resolve import expand_overlay
 from ..sections import headings
 from .norwegian import LOCATION_KINDS, event_time, long_date
 
@@ -43,7 +43,6 @@ class SiteContext:
     provider: Provider
     git: GitView
     today: dt.date
-    body_of: BodyLookup = current_body
 
     @property
     def site_url(self) -> str:
@@ -52,8 +51,10 @@ class SiteContext:
     def absolute(self, url: str) -> str:
         return self.site_url.rstrip("/") + url
 
-    def last_updated(self, files: set[str]) -> dt.date:
-        dates = [self.git.last_changed(rel) for rel in files]
+    def last_updated(self, files: set[str], pinned: dict[str, dt.date] | None = None) -> dt.date:
+        """The newest change of anything on the page; a pinned national text counts at its approved revision."""
+        pinned = pinned or {}
+        dates = [pinned[rel] if rel in pinned else self.git.last_changed(rel) for rel in files]
         if not dates or any(day is None for day in dates):
             return self.today  # something on the page was never committed: it changes now
         return max(day for day in dates if day is not None)
@@ -83,17 +84,26 @@ def _sections(markdown: str) -> list[dict]:
 def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     content, provider = context.content, context.provider
     text = content.national[overlay.uses]
-    expansion = expand_overlay(content, provider, overlay, context.body_of)
+    expansion = expand_overlay(content, provider, overlay, context.git)
     policy = content.policy
+    approval = overlay.approved
+    pinned = {}
+    for text_id in expansion.included:
+        included = content.national[text_id]
+        recorded = approval.revisions.get(text_id) if approval else None
+        if recorded and recorded != included.revision:
+            found = context.git.find_revision(included.rel, recorded)
+            if found:
+                pinned[included.rel] = found.date
     reviewed, next_review = text.reviewed, text.next_review(policy.review_interval_months)
     owner = content.providers[text.owner]
     responsible = text.responsible
-    approval = overlay.approved
     approver = provider.expert(approval.by) if approval else None
     department = provider.department(overlay.department) if overlay.department else None
     title = overlay.title or text.title
     files = expansion.files | {provider.rel}
-    updated = context.last_updated(expansion.files)
+    updated = context.last_updated(expansion.files, pinned)
+    shown_revision = (approval.revisions.get(text.id) if approval else None) or text.revision
     url = overlay.url
     locations = [provider.location(i) for i in overlay.location_ids]
     hcweb = {
@@ -111,6 +121,8 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "last_updated": long_date(updated),
         "last_updated_iso": updated.isoformat(),
         "citation": f"Kilde: {provider.name}, {title}, {context.absolute(url)}",
+        "national_revision": shown_revision,
+        "pinned": text.rel in pinned,
         "helsenorge": text.helsenorge,
         "locations": [
             {

@@ -1,0 +1,93 @@
+"""Pinning: a provider's site keeps the national text its experts approved until they approve a newer one."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from hcweb.sections import content_hash
+from helpers import KNEE_BODY, TODAY, commit, run
+
+KNEE = "content/common/treatments/knee-replacement.md"
+BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+NEW_BODY = KNEE_BODY.replace("Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.").replace(
+    "## Etter behandlingen {#follow-up}", "## Etter operasjonen {#follow-up}"
+)
+
+
+def change_national_text(repo: Path, body: str = NEW_BODY, date: str = "2026-10-01T09:00:00") -> None:
+    path = repo / KNEE
+    path.write_text(path.read_text(encoding="utf-8").replace(KNEE_BODY, body), encoding="utf-8")
+    commit(repo, "national text revised", date=date)
+
+
+def knee_page(repo: Path) -> str:
+    return (repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+
+
+def test_stale_approval_is_a_warning_with_its_age(repo: Path) -> None:
+    change_national_text(repo)
+    result = run(repo, "validate", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    expected = (
+        f"{BETA_KNEE}:8: warning: 'treatments/knee-replacement' has changed since it was approved here on 2026-05-01 "
+        f"(it changed on 2026-10-01, 59 days ago); the site keeps showing the approved revision {content_hash(KNEE_BODY)} "
+        f"until an expert re-evaluates it: see 'hcweb diff {BETA_KNEE}', then run 'hcweb approve' [approval-stale]"
+    )
+    assert expected in result.output.splitlines()
+    assert run(repo, "validate", "--today", TODAY, "--strict").exit_code == 1
+
+
+def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -> None:
+    change_national_text(repo)
+    assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+    html = knee_page(repo)
+    assert "Fastlegen henviser deg." in html
+    assert "avtalespesialist" not in html
+    assert f"{content_hash(KNEE_BODY)} (en nyere nasjonal versjon venter på lokal faglig vurdering)" in html
+    assert "1. juni 2026" in html  # last updated: the approved revision, not the newer change
+    # The owner's own site has no overlay of this text; another text of the owner is unaffected.
+    approved = run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--on", TODAY, "--today", TODAY)
+    assert approved.exit_code == 0, approved.output
+    assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+    html = knee_page(repo)
+    assert "Fastlegen eller avtalespesialist henviser deg." in html
+    assert "venter på lokal faglig vurdering" not in html
+
+
+def test_section_removed_later_is_still_published_from_the_approved_revision(repo: Path) -> None:
+    change_national_text(repo, KNEE_BODY.replace("## Henvisning {#referral}\nFastlegen henviser deg.\n\n", ""))
+    result = run(repo, "validate", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert run(repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
+    assert "Fastlegen henviser deg." in knee_page(repo)
+
+
+def test_section_that_only_the_unapproved_revision_has_cannot_be_included(repo: Path) -> None:
+    change_national_text(repo, KNEE_BODY + "\n## Risiko {#risks}\nInfeksjon kan skje.\n")
+    overlay = repo / BETA_KNEE
+    overlay.write_text(overlay.read_text(encoding="utf-8") + '\n{% include "treatments/knee-replacement#risks" %}\n', encoding="utf-8")
+    result = run(repo, "validate", "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"{BETA_KNEE}:19: error: 'treatments/knee-replacement' has no section 'risks' (its sections: about, referral, follow-up) [include-section]" in result.output
+
+
+def test_revision_not_in_history_fails_closed(repo: Path) -> None:
+    overlay = repo / BETA_KNEE
+    overlay.write_text(overlay.read_text(encoding="utf-8").replace(content_hash(KNEE_BODY), "0123456789ab"), encoding="utf-8")
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert (
+        f"{BETA_KNEE}:8: error: the approved revision 0123456789ab of 'treatments/knee-replacement' is not in the git history"
+        in result.output
+    )
+    assert not (repo / "site/beta-hf").exists()
+
+
+def test_shallow_clone_cannot_find_the_pinned_revision(repo: Path, tmp_path: Path) -> None:
+    change_national_text(repo)
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    result = run(shallow, "validate", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "git fetch --unshallow" in result.output
