@@ -82,16 +82,16 @@ def approve(repo: Repository, path: Path, by: str, on: dt.date, today: dt.date) 
     original = path.read_bytes().decode("utf-8")
     updated = _edit_front_matter(original, rel, by, on, revisions)
     if updated != original:
-        _write_atomic(path, updated)
+        write_atomic(path, updated)
     return Approved(rel, by, on, revisions or {}, updated != original)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

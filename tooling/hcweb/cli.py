@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from .diagnostics import render, summary
 from .errors import BuildFailed, ContentErrors
 from .repo import Repository
 
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+COMMON_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 TODAY_HELP = "Date to check against, YYYY-MM-DD (default: today)."
 
 
@@ -120,6 +123,118 @@ def approve(obj: Context, path: Path, by: str, on: dt.datetime | None, today: dt
     click.echo(f"{result.rel}: approval by {result.by} on {result.on.isoformat()} {state}")
     for text_id, revision in result.revisions.items():
         click.echo(f"  {text_id}: {revision}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_context
+def diff(obj: Context, path: Path) -> None:
+    """Show what changed in the national texts an overlay includes since it was approved.
+
+    Section by section, as a unified diff of the Markdown. Exits 0 when nothing
+    changed and 1 when there is something to re-evaluate.
+    """
+    from .approve import find_document
+    from .changes import overlay_changes
+    from .model import Overlay
+
+    repo = obj.repo
+    content = repo.load()
+    document = find_document(content, repo.rel(path.resolve()))
+    if not isinstance(document, Overlay):
+        raise click.UsageError("hcweb diff compares an overlay with the national texts it includes; give an overlay")
+    changed = False
+    for text in overlay_changes(repo, content, document):
+        if not text.changed:
+            click.echo(f"{text.text_id}: unchanged since it was approved ({text.current})")
+            continue
+        changed = True
+        since = f"approved {text.approved} on {text.approved_on}" if text.approved else "never approved here"
+        click.secho(f"{text.text_id}: changed ({since}; now {text.current})", bold=True)
+        for section in text.sections:
+            for line in section.diff:
+                colour = "green" if line.startswith("+") and not line.startswith("+++") else "red" if line.startswith("-") and not line.startswith("---") else "cyan" if line.startswith("@@") else None
+                click.secho(line, fg=colour, nl=False)
+    if changed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("common_id", metavar="COMMON_ID")
+@click.option("--provider", "provider_id", required=True, metavar="ID", help="The provider that adopts the text.")
+@click.option("--name", metavar="SLUG", help="File name of the overlay (default: the slug of the text), e.g. hip-replacement-voss.")
+@pass_context
+def adopt(obj: Context, common_id: str, provider_id: str, name: str | None) -> None:
+    """Scaffold an overlay that includes every section of national text COMMON_ID."""
+    from .scaffold import adopt as scaffold_overlay
+
+    if name is not None and not SLUG.match(name):
+        raise click.BadParameter("use lowercase letters a-z, digits and hyphens", param_hint="--name")
+    repo = obj.repo
+    path = scaffold_overlay(repo, repo.load(), common_id, provider_id, name)
+    click.echo(f"created {repo.rel(path)}: add local text and locations, then have an expert run 'hcweb approve {repo.rel(path)} --by NAME'")
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold new content (see: hcweb new national --help)."""
+
+
+@new.command("national")
+@click.argument("common_id", metavar="COLLECTION/SLUG")
+@click.option("--owner", required=True, metavar="ID", help="The producing provider.")
+@click.option("--title", default="Ny tekst", show_default=True, help="The title of the text.")
+@pass_context
+def new_national(obj: Context, common_id: str, owner: str, title: str) -> None:
+    """Scaffold a national text as a draft, with the standard sections."""
+    from .scaffold import new_national as scaffold_national
+
+    if not COMMON_ID.match(common_id):
+        raise click.BadParameter("write the id as collection/slug, e.g. treatments/hip-replacement", param_hint="COLLECTION/SLUG")
+    repo = obj.repo
+    path = scaffold_national(repo, repo.load(), common_id, owner, title)
+    click.echo(f"created {repo.rel(path)} as a draft: write it, remove 'status: draft' and have it approved")
+
+
+@cli.command("codeowners")
+@click.option("--check", is_flag=True, help="Only check that .github/CODEOWNERS is up to date (exit 1 if not).")
+@pass_context
+def codeowners_command(obj: Context, check: bool) -> None:
+    """Write .github/CODEOWNERS from the provider registry and hcweb.yml."""
+    from . import codeowners
+
+    repo = obj.repo
+    if check:
+        problems = codeowners.check(repo.load(), commands.read_codeowners(repo))
+        for problem in problems:
+            click.echo(problem.as_text())
+        if problems:
+            sys.exit(1)
+        click.echo(f"{codeowners.PATH} is up to date")
+        return
+    changed = commands.write_codeowners(repo)
+    click.echo(f"{codeowners.PATH} {'written' if changed else 'already up to date'}")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["reviews", "adoption", "stale"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None:
+    """Coordinator reports: reviews due, adoption of national texts, stale local approvals."""
+    from . import reports
+
+    repo = obj.repo
+    content = repo.load()
+    day = _today(today)
+    if kind == "reviews":
+        result = reports.reviews(content, day)
+    elif kind == "adoption":
+        result = reports.adoption(content)
+    else:
+        result = reports.stale(content, repo.git, day)
+    click.echo(result.render(fmt))
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks
+from . import checks, codeowners
 from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
@@ -35,7 +35,28 @@ def validate(repo: Repository, today: dt.date, provider_id: str | None = None, s
     if provider_id is not None:
         require_provider(content, provider_id)
     found = checks.run_all(content, today, provider_id, repo.git)
+    if (repo.root / ".github").is_dir():
+        found += codeowners.check(content, read_codeowners(repo))
     return Validation(make_strict(found) if strict else found)
+
+
+def read_codeowners(repo: Repository) -> str | None:
+    path = repo.root / codeowners.PATH
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def write_codeowners(repo: Repository) -> bool:
+    """Write .github/CODEOWNERS from the registry; True when it changed."""
+    from .approve import write_atomic
+
+    content = repo.load()
+    text = codeowners.render(content)
+    if read_codeowners(repo) == text:
+        return False
+    path = repo.root / codeowners.PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text)
+    return True
 
 
 def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today: dt.date, jobs: int = 1) -> tuple[Validation, list[BuildResult]]:

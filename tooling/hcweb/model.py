@@ -399,6 +399,7 @@ class Policy:
     review_warning_days: int = 90
     base_url: str = "https://{provider}.example.no/"
     central_team: str | None = None
+    github_org: str = "hcweb"
     collections: dict[str, str] = field(default_factory=lambda: {"treatments": "Behandlinger"})
     waiting_times_max_age_days: int = 45
     helsenorge_max_age_days: int = 180
@@ -419,6 +420,7 @@ class Policy:
             review_warning_days=number("review_warning_days"),
             base_url=text(data, "base_url") or defaults.base_url,
             central_team=text(data, "central_team"),
+            github_org=text(data, "github_org") or defaults.github_org,
             collections=collections,
             waiting_times_max_age_days=number("waiting_times_max_age_days"),
             helsenorge_max_age_days=number("helsenorge_max_age_days"),

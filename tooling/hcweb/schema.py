@@ -106,6 +106,8 @@ def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
     if kind == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
         where = f" in {name}" if path else ""
+        if missing == "approved":
+            return [(path, "no approval is recorded: an expert must review the text and run 'hcweb approve <file> --by NAME'")]
         return [(path, f"the required field '{missing}' is missing{where}")]
     if kind == "propertyNames":
         return [(path + (err.instance,), f"'{err.instance}' in {name} is not valid: {hint or err.message}")]

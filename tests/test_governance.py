@@ -1,0 +1,123 @@
+"""adopt, new national, diff, codeowners and the coordinator reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from hcweb.sections import content_hash
+from helpers import KNEE_BODY, TODAY, commit, run
+
+KNEE = "content/common/treatments/knee-replacement.md"
+BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+
+
+def revise_knee(repo: Path) -> None:
+    path = repo / KNEE
+    path.write_text(path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg."), encoding="utf-8")
+    commit(repo, "referral rules changed", date="2026-10-01T09:00:00")
+
+
+def test_adopt_scaffolds_every_section_and_validate_asks_for_approval(repo: Path) -> None:
+    result = run(repo, "adopt", "treatments/knee-replacement", "--provider", "alfa-hf")
+    assert result.exit_code == 0, result.output
+    created = repo / "content/providers/alfa-hf/treatments/knee-replacement.md"
+    assert created.read_text(encoding="utf-8") == (
+        "---\nuses: treatments/knee-replacement\n"
+        "# Where Helse Alfa HF offers this: location ids from provider.yml (sentrum, fjell)\nlocations: []\n---\n"
+        '{% include "treatments/knee-replacement#about" %}\n\n'
+        '{% include "treatments/knee-replacement#referral" %}\n\n'
+        '{% include "treatments/knee-replacement#follow-up" %}\n'
+    )
+    checked = run(repo, "validate", "--today", TODAY)
+    assert checked.exit_code == 1
+    assert (
+        "content/providers/alfa-hf/treatments/knee-replacement.md:2: error: no approval is recorded: an expert must review "
+        "the text and run 'hcweb approve <file> --by NAME' [schema]" in checked.output.splitlines()
+    )
+    assert run(repo, "approve", str(created), "--by", "Per Dahl", "--today", TODAY).exit_code == 0
+    assert run(repo, "validate", "--today", TODAY).exit_code == 0
+
+
+def test_adopt_refuses_unknown_texts_drafts_and_existing_files(repo: Path) -> None:
+    unknown = run(repo, "adopt", "treatments/knee-replacment", "--provider", "alfa-hf")
+    assert unknown.exit_code == 1
+    assert "there is no national text 'treatments/knee-replacment'; did you mean 'treatments/knee-replacement'?" in unknown.output
+    existing = run(repo, "adopt", "treatments/cataract-surgery", "--provider", "alfa-hf")
+    assert existing.exit_code == 1 and "already exists" in existing.output
+    assert run(repo, "adopt", "treatments/knee-replacement", "--provider", "gamma").exit_code == 2
+    (repo / "content/common/treatments/draft.md").write_text("---\ntitle: Utkast\ntype: treatment\nsummary: Kort.\nowner: alfa-hf\nstatus: draft\n---\n", encoding="utf-8")
+    draft = run(repo, "adopt", "treatments/draft", "--provider", "beta-hf")
+    assert draft.exit_code == 1 and "'treatments/draft' is a draft" in draft.output
+    named = run(repo, "adopt", "treatments/knee-replacement", "--provider", "beta-hf", "--name", "knee-replacement-sor")
+    assert named.exit_code == 0 and (repo / "content/providers/beta-hf/treatments/knee-replacement-sor.md").is_file()
+
+
+def test_new_national_text_is_a_valid_draft(repo: Path) -> None:
+    result = run(repo, "new", "national", "treatments/shoulder-surgery", "--owner", "alfa-hf", "--title", "Skulderoperasjon")
+    assert result.exit_code == 0, result.output
+    text = (repo / "content/common/treatments/shoulder-surgery.md").read_text(encoding="utf-8")
+    assert "status: draft" in text and "## Henvisning {#referral}" in text
+    assert run(repo, "validate", "--today", TODAY).exit_code == 0
+    assert run(repo, "new", "national", "shoulder", "--owner", "alfa-hf").exit_code == 2
+
+
+def test_diff_shows_changed_sections_since_approval(repo: Path) -> None:
+    unchanged = run(repo, "diff", str(repo / BETA_KNEE))
+    assert unchanged.exit_code == 0
+    assert f"treatments/knee-replacement: unchanged since it was approved ({content_hash(KNEE_BODY)})" in unchanged.output
+    revise_knee(repo)
+    changed = run(repo, "diff", str(repo / BETA_KNEE))
+    assert changed.exit_code == 1
+    lines = changed.output.splitlines()
+    old = content_hash(KNEE_BODY)
+    assert f"--- treatments/knee-replacement#referral (godkjent {old})" in lines
+    assert "-Fastlegen henviser deg." in lines and "+Fastlegen eller avtalespesialist henviser deg." in lines
+    assert not any("#about" in line for line in lines)  # unchanged sections are not shown
+    assert "\x1b[" not in changed.output  # no colour codes when not on a terminal
+
+
+def test_diff_refuses_a_national_text(repo: Path) -> None:
+    assert run(repo, "diff", str(repo / KNEE)).exit_code == 2
+
+
+def test_codeowners_written_checked_and_part_of_validate(repo: Path) -> None:
+    assert run(repo, "codeowners").exit_code == 0
+    written = (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "/content/common/treatments/knee-replacement.md @kari-berg @per-dahl" in written.splitlines()
+    assert "/content/providers/beta-hf/ @hcweb/beta-hf-redaksjon" in written.splitlines()
+    assert "/schemas/ @hcweb/hcweb-sentral" in written.splitlines()
+    assert run(repo, "codeowners", "--check").exit_code == 0
+    registry = repo / "content/providers/alfa-hf/provider.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace("github: per-dahl", "github: pdahl"), encoding="utf-8")
+    stale = run(repo, "codeowners", "--check")
+    assert stale.exit_code == 1
+    assert ".github/CODEOWNERS:1: error: .github/CODEOWNERS is out of date with the registry; run 'hcweb codeowners' and commit the result [codeowners-outdated]" in stale.output
+    assert run(repo, "validate", "--today", TODAY).exit_code == 1
+    assert run(repo, "codeowners").exit_code == 0
+    assert "@kari-berg @pdahl" in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_reviews_report(repo: Path) -> None:
+    result = run(repo, "report", "reviews", "--format", "json", "--today", "2028-02-15")
+    rows = json.loads(result.stdout)
+    assert [(r["text"], r["due"], r["days_left"], r["status"]) for r in rows] == [
+        ("treatments/cataract-surgery", "2028-03-01", 15, "due-soon"),
+        ("treatments/knee-replacement", "2028-03-01", 15, "due-soon"),
+    ]
+    table = run(repo, "report", "reviews", "--today", "2028-04-01").stdout.splitlines()
+    assert table[0].split() == ["text", "owner", "responsible", "reviewed", "due", "days_left", "status"]
+    assert table[2].split()[-2:] == ["-31", "overdue"]
+
+
+def test_adoption_and_stale_reports(repo: Path) -> None:
+    revise_knee(repo)
+    adoption = list(csv.DictReader(io.StringIO(run(repo, "report", "adoption", "--format", "csv").stdout)))
+    assert adoption == [
+        {"text": "treatments/cataract-surgery", "owner": "alfa-hf", "alfa-hf": "current", "beta-hf": "-", "providers": "1"},
+        {"text": "treatments/knee-replacement", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "stale", "providers": "1"},
+    ]
+    stale = json.loads(run(repo, "report", "stale", "--format", "json", "--today", TODAY).stdout)
+    assert [(s["provider"], s["text"], s["changed_on"], s["days_stale"]) for s in stale] == [("beta-hf", "treatments/knee-replacement", "2026-10-01", 59)]
