@@ -73,7 +73,7 @@ def test_diff_shows_changed_sections_since_approval(repo: Path) -> None:
     assert changed.exit_code == 1
     lines = changed.output.splitlines()
     old = content_hash(KNEE_BODY)
-    assert f"--- treatments/knee-replacement#referral (godkjent {old})" in lines
+    assert f"--- treatments/knee-replacement#referral (approved {old})" in lines
     assert "-Fastlegen henviser deg." in lines and "+Fastlegen eller avtalespesialist henviser deg." in lines
     assert not any("#about" in line for line in lines)  # unchanged sections are not shown
     assert "\x1b[" not in changed.output  # no colour codes when not on a terminal

@@ -14,7 +14,7 @@ from .sections import split_sections
 
 @dataclass
 class SectionChange:
-    section: str  # section id, or "(innledning)" for the text before the first heading
+    section: str  # section id, or "(intro)" for the text before the first heading
     diff: list[str]  # unified diff lines
 
 
@@ -23,7 +23,7 @@ class TextChanges:
     text_id: str
     approved: str | None  # the approved revision, None when none is recorded
     current: str
-    approved_on: str | None = None  # date of the commit that holds the approved revision
+    revision_date: str | None = None  # date of the commit that holds the approved revision
     sections: list[SectionChange] = field(default_factory=list)
 
     @property
@@ -33,9 +33,9 @@ class TextChanges:
 
 def _by_section(body: str) -> dict[str, str]:
     intro, sections = split_sections(body, 1)
-    parts = {"(innledning)": intro} if intro.strip() else {}
+    parts = {"(intro)": intro} if intro.strip() else {}
     for index, section in enumerate(sections):
-        parts[section.id or f"(overskrift {index + 1})"] = section.markdown
+        parts[section.id or f"(heading {index + 1})"] = section.markdown
     return parts
 
 
@@ -70,7 +70,7 @@ def overlay_changes(repo: Repository, content: Content, overlay: Overlay) -> lis
         recorded = approval.revisions.get(text_id) if approval else None
         result = TextChanges(text_id, recorded, text.revision)
         if recorded is None:
-            result.sections = section_diff(text_id, "", text.body, "ikke godkjent", f"nå {text.revision}")
+            result.sections = section_diff(text_id, "", text.body, "not approved", f"now {text.revision}")
         elif recorded != text.revision:
             pinned = repo.git.find_revision(text.rel, recorded)
             if pinned is None:
@@ -78,7 +78,7 @@ def overlay_changes(repo: Repository, content: Content, overlay: Overlay) -> lis
                     f"{overlay.rel}: the approved revision {recorded} of '{text_id}' is not in the git history "
                     "(in a shallow clone, run: git fetch --unshallow)"
                 )
-            result.approved_on = pinned.date.isoformat()
-            result.sections = section_diff(text_id, pinned.body, text.body, f"godkjent {recorded}", f"nå {text.revision}")
+            result.revision_date = pinned.date.isoformat()
+            result.sections = section_diff(text_id, pinned.body, text.body, f"approved {recorded}", f"now {text.revision}")
         results.append(result)
     return results

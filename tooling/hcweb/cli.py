@@ -149,7 +149,7 @@ def diff(obj: Context, path: Path) -> None:
             click.echo(f"{text.text_id}: unchanged since it was approved ({text.current})")
             continue
         changed = True
-        since = f"approved {text.approved} on {text.approved_on}" if text.approved else "never approved here"
+        since = f"approved revision {text.approved}, committed {text.revision_date}" if text.approved else "never approved here"
         click.secho(f"{text.text_id}: changed ({since}; now {text.current})", bold=True)
         for section in text.sections:
             for line in section.diff:
