@@ -100,24 +100,58 @@ def test_codeowners_written_checked_and_part_of_validate(repo: Path) -> None:
     assert "@kari-berg @pdahl" in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
 
 
-def test_reviews_report(repo: Path) -> None:
-    result = run(repo, "report", "reviews", "--format", "json", "--today", "2028-02-15")
-    rows = json.loads(result.stdout)
-    assert [(r["text"], r["due"], r["days_left"], r["status"]) for r in rows] == [
-        ("treatments/cataract-surgery", "2028-03-01", 15, "due-soon"),
-        ("treatments/knee-replacement", "2028-03-01", 15, "due-soon"),
+def report(repo: Path, kind: str, fmt: str, today: str = TODAY) -> str:
+    result = run(repo, "report", kind, "--format", fmt, "--today", today)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_reviews_report_in_every_format(repo: Path) -> None:
+    rows = json.loads(report(repo, "reviews", "json", "2028-02-15"))
+    assert [(r["owner"], r["text"], r["due"], r["days_left"], r["status"]) for r in rows] == [
+        ("alfa-hf", "treatments/cataract-surgery", "2028-03-01", 15, "due-soon"),
+        ("alfa-hf", "treatments/knee-replacement", "2028-03-01", 15, "due-soon"),
     ]
-    table = run(repo, "report", "reviews", "--today", "2028-04-01").stdout.splitlines()
-    assert table[0].split() == ["text", "owner", "responsible", "reviewed", "due", "days_left", "status"]
-    assert table[2].split()[-2:] == ["-31", "overdue"]
+    table = report(repo, "reviews", "table", "2028-04-01").splitlines()
+    assert table[0] == "Professional reviews as of 2028-04-01"
+    assert table[2].split() == ["owner", "text", "responsible", "reviewed", "due", "days_left", "status"]
+    assert table[4].split() == ["alfa-hf", "treatments/cataract-surgery", "Per", "Dahl", "2026-03-01", "2028-03-01", "-31", "overdue"]
+    rows = list(csv.DictReader(io.StringIO(report(repo, "reviews", "csv", "2026-06-01"))))
+    assert [(r["text"], r["days_left"], r["status"]) for r in rows] == [
+        ("treatments/cataract-surgery", "639", "ok"),
+        ("treatments/knee-replacement", "639", "ok"),
+    ]
 
 
-def test_adoption_and_stale_reports(repo: Path) -> None:
+def test_adoption_report_in_every_format(repo: Path) -> None:
     revise_knee(repo)
-    adoption = list(csv.DictReader(io.StringIO(run(repo, "report", "adoption", "--format", "csv").stdout)))
-    assert adoption == [
-        {"text": "treatments/cataract-surgery", "owner": "alfa-hf", "alfa-hf": "current", "beta-hf": "-", "providers": "1"},
-        {"text": "treatments/knee-replacement", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "stale", "providers": "1"},
+    (repo / "content/common/treatments/shoulder.md").write_text(
+        (repo / KNEE).read_text(encoding="utf-8").replace("title: Kneprotese", "title: Skulder"), encoding="utf-8"
+    )
+    rows = list(csv.DictReader(io.StringIO(report(repo, "adoption", "csv"))))
+    assert rows == [
+        {"text": "treatments/cataract-surgery", "owner": "alfa-hf", "alfa-hf": "current", "beta-hf": "-", "providers": "1", "status": "used"},
+        {"text": "treatments/knee-replacement", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "stale since 2026-10-01", "providers": "1", "status": "used"},
+        {"text": "treatments/shoulder", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "-", "providers": "0", "status": "unused"},
     ]
-    stale = json.loads(run(repo, "report", "stale", "--format", "json", "--today", TODAY).stdout)
-    assert [(s["provider"], s["text"], s["changed_on"], s["days_stale"]) for s in stale] == [("beta-hf", "treatments/knee-replacement", "2026-10-01", 59)]
+    assert json.loads(report(repo, "adoption", "json"))[2] == {
+        "text": "treatments/shoulder", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "-", "providers": 0, "status": "unused"
+    }
+    table = report(repo, "adoption", "table").splitlines()
+    assert table[0] == "Adoption of national texts"
+    assert table[5].split() == ["treatments/knee-replacement", "alfa-hf", "-", "stale", "since", "2026-10-01", "1", "used"]
+
+
+def test_stale_report_in_every_format(repo: Path) -> None:
+    assert "nothing to report" in report(repo, "stale", "table")
+    revise_knee(repo)
+    stale = json.loads(report(repo, "stale", "json"))
+    assert [(s["provider"], s["text"], s["approved_on"], s["changed_on"], s["days_stale"]) for s in stale] == [
+        ("beta-hf", "treatments/knee-replacement", "2026-05-01", "2026-10-01", 59)
+    ]
+    rows = list(csv.DictReader(io.StringIO(report(repo, "stale", "csv"))))
+    assert rows[0]["overlay"] == BETA_KNEE and rows[0]["approved"] == content_hash(KNEE_BODY)
+    table = report(repo, "stale", "table").splitlines()
+    assert table[0] == f"Stale local approvals as of {TODAY}"
+    assert table[4].split()[:3] == ["beta-hf", BETA_KNEE, "treatments/knee-replacement"]
+    assert table[4].split()[-1] == "59"

@@ -46,7 +46,16 @@ def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -
     assert "avtalespesialist" not in html
     assert f"{content_hash(KNEE_BODY)} (en nyere nasjonal versjon venter på lokal faglig vurdering)" in html
     assert "1. juni 2026" in html  # last updated: the approved revision, not the newer change
-    # The owner's own site has no overlay of this text; another text of the owner is unaffected.
+    assert "[approval-stale]" in run(repo, "validate", "--today", TODAY).output
+    diff = run(repo, "diff", str(repo / BETA_KNEE))
+    assert diff.exit_code == 1
+    changed = [line for line in diff.output.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == [
+        "-Fastlegen henviser deg.",
+        "+Fastlegen eller avtalespesialist henviser deg.",
+        "-## Etter behandlingen {#follow-up}",
+        "+## Etter operasjonen {#follow-up}",
+    ]
     approved = run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--on", TODAY, "--today", TODAY)
     assert approved.exit_code == 0, approved.output
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0

@@ -231,10 +231,14 @@ def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None
     if kind == "reviews":
         result = reports.reviews(content, day)
     elif kind == "adoption":
-        result = reports.adoption(content)
+        result = reports.adoption(content, repo.git)
     else:
         result = reports.stale(content, repo.git, day)
-    click.echo(result.render(fmt))
+    if fmt == "table" and sys.stdout.isatty():
+        width = click.get_terminal_size()[0] if hasattr(click, "get_terminal_size") else 120
+        click.echo(result.table(width=max(width, 80), color=True))
+    else:
+        click.echo(result.render(fmt))
 
 
 def main() -> None:

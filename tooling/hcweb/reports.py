@@ -15,6 +15,8 @@ from .repo import Content, GitView
 class Report:
     columns: list[str]
     rows: list[dict]
+    title: str = ""
+    numeric: tuple[str, ...] = ("days_left", "days_stale", "providers")
 
     def render(self, fmt: str) -> str:
         if fmt == "json":
@@ -25,12 +27,33 @@ class Report:
             writer.writeheader()
             writer.writerows(self.rows)
             return out.getvalue().rstrip("\n")
-        cells = [[str(row.get(c, "") if row.get(c) is not None else "") for c in self.columns] for row in self.rows]
-        widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(self.columns)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True)).rstrip()]
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-        return "\n".join(lines)
+        return self.table()
+
+    def table(self, width: int = 200, color: bool = False) -> str:
+        """A table for the terminal (rich); without colour it is plain text."""
+        from rich import box
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=box.SIMPLE_HEAD, title=self.title or None, title_justify="left")
+        for column in self.columns:
+            table.add_column(column, overflow="fold", justify="right" if column in self.numeric else "left")
+        for row in self.rows:
+            table.add_row(*(_cell(row.get(column)) for column in self.columns), style=_row_style(row) if color else None)
+        if not self.rows:
+            table.caption = "nothing to report"
+        console = Console(width=width, record=True, file=io.StringIO(), color_system="standard" if color else None, highlight=False)
+        console.print(table)
+        return "\n".join(line.rstrip() for line in console.export_text(styles=color).splitlines()).strip("\n")
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _row_style(row: dict) -> str | None:
+    status = row.get("status")
+    return {"overdue": "red", "due-soon": "yellow"}.get(status) if isinstance(status, str) else None
 
 
 def reviews(content: Content, today: dt.date) -> Report:
@@ -55,12 +78,12 @@ def reviews(content: Content, today: dt.date) -> Report:
                 "status": status,
             }
         )
-    rows.sort(key=lambda r: (r["due"], r["text"]))
-    return Report(["text", "owner", "responsible", "reviewed", "due", "days_left", "status"], rows)
+    rows.sort(key=lambda r: (r["owner"], r["due"], r["text"]))
+    return Report(["owner", "text", "responsible", "reviewed", "due", "days_left", "status"], rows, f"Professional reviews as of {today.isoformat()}")
 
 
-def adoption(content: Content) -> Report:
-    """Which provider uses which national text, and whether its approval is current."""
+def adoption(content: Content, git: GitView) -> Report:
+    """Which provider uses which national text: current, or stale since the text changed; and texts nobody uses."""
     providers = sorted(content.providers)
     rows = []
     for text in sorted(content.national.values(), key=lambda t: t.id):
@@ -73,10 +96,12 @@ def adoption(content: Content) -> Report:
                 continue
             users += 1
             current = all(o.approved and o.approved.revisions.get(text.id) == text.revision for o in overlays)
-            row[provider_id] = "current" if current else "stale"
+            changed = git.last_changed(text.rel)
+            row[provider_id] = "current" if current else f"stale since {changed.isoformat()}" if changed else "stale"
         row["providers"] = users
+        row["status"] = "draft" if text.is_draft else "unused" if users == 0 else "used"
         rows.append(row)
-    return Report(["text", "owner", *providers, "providers"], rows)
+    return Report(["text", "owner", *providers, "providers", "status"], rows, "Adoption of national texts")
 
 
 def stale(content: Content, git: GitView, today: dt.date) -> Report:
@@ -104,4 +129,6 @@ def stale(content: Content, git: GitView, today: dt.date) -> Report:
                         "days_stale": (today - changed).days if changed else 0,
                     }
                 )
-    return Report(["provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale"], rows)
+    return Report(
+        ["provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale"], rows, f"Stale local approvals as of {today.isoformat()}"
+    )
