@@ -1,0 +1,166 @@
+"""The built sample sites in real headless Chromium: what a patient sees, search, no foreign requests, axe-core.
+
+Slow: run alone with `pytest -m browser`. With CI=true a missing Chromium is a failure, elsewhere a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from click.testing import CliRunner
+from hcweb.cli import cli
+from hcweb.repo import Repository
+from hcweb.sections import headings
+from helpers import PROJECT, TODAY
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("HCWEB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CONTENT = Repository(PROJECT).load()
+SECTION_INCLUDE = re.compile(r'\{% include "[a-z0-9-]+/[a-z0-9-]+#([a-z0-9-]+)" %\}')
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory):
+    out = tmp_path_factory.mktemp("sites")
+    result = CliRunner().invoke(cli, ["--root", str(PROJECT), "build", "--all", "--jobs", "2", "--out", str(out), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def treatment_with_local_text():
+    """An overlay of the sample content that adds a local section between national ones."""
+    for provider in CONTENT.providers.values():
+        for overlay in provider.overlays:
+            local = [h for h in headings(overlay.body, overlay.body_line) if h.id]
+            if local and SECTION_INCLUDE.search(overlay.body):
+                return provider, overlay, local[0]
+    raise AssertionError("the sample content has no overlay with local text")
+
+
+def test_treatment_page_shows_national_and_local_text_locations_and_responsibility(page, base_url: str) -> None:
+    provider, overlay, local_heading = treatment_with_local_text()
+    text = CONTENT.national[overlay.uses]
+    page.goto(f"{base_url}/{provider.id}{overlay.url}")
+    article = page.locator("article")
+    assert article.get_by_role("heading", level=1).inner_text() == (overlay.title or text.title)
+    assert article.get_by_role("heading", name=local_heading.text).is_visible()
+    included = SECTION_INCLUDE.search(overlay.body).group(1)
+    national_heading = next(s.title for s in text.sections()[1] if s.id == included)
+    assert article.get_by_role("heading", name=national_heading).is_visible()
+    cards = page.locator(".hcweb-card")
+    assert cards.count() == len(overlay.location_ids)
+    for index, location_id in enumerate(overlay.location_ids):
+        location = provider.location(location_id)
+        assert location.name in cards.nth(index).inner_text()
+        assert location.street in cards.nth(index).inner_text()
+    block = page.locator(".hcweb-responsibility")
+    assert block.is_visible()
+    responsible = text.responsible
+    assert f"{responsible.name}, {responsible.title} ({CONTENT.providers[text.owner].name})" in block.inner_text()
+    assert "Sist faglig gjennomgått" in block.inner_text() and "neste gjennomgang" in block.inner_text()
+    assert page.locator(".hcweb-citation").inner_text().startswith(f"Kilde: {provider.name}, ")
+
+
+def test_in_page_menu_takes_the_reader_to_a_section(page, base_url: str) -> None:
+    provider, overlay, _ = treatment_with_local_text()
+    page.goto(f"{base_url}/{provider.id}{overlay.url}")
+    sections = [h for h in headings(overlay.body, overlay.body_line) if h.id]
+    target = sections[0].id
+    page.locator(f'.md-sidebar--secondary a[href="#{target}"]').click()
+    page.wait_for_url(re.compile(f"#{target}$"))
+    assert page.locator(f"#{target}").is_visible()
+    box = page.locator(f"#{target}").bounding_box()
+    assert 0 <= box["y"] < 900
+
+
+def test_search_finds_a_treatment(page, base_url: str) -> None:
+    provider, overlay, _ = treatment_with_local_text()
+    title = overlay.title or CONTENT.national[overlay.uses].title
+    word = max(re.findall(r"\w+", title), key=len)
+    page.goto(f"{base_url}/{provider.id}/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").press_sequentially(word.lower(), delay=30)
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=10_000)
+    assert title in page.locator(".md-search-result__list").inner_text()
+
+
+def _pages_of(provider) -> dict[str, str]:
+    overlay = sorted(provider.overlays, key=lambda o: o.rel)[0]
+    location = provider.locations[0]
+    return {"home": "/", "treatment": overlay.url, "location": f"/locations/{location.id}/", "events": "/events/"}
+
+
+def test_no_request_leaves_localhost(page, base_url: str) -> None:
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    for provider in CONTENT.providers.values():
+        for path in _pages_of(provider).values():
+            page.goto(f"{base_url}/{provider.id}{path}", wait_until="networkidle")
+    assert hosts == {urlparse(base_url).netloc}
+
+
+@pytest.mark.parametrize("provider_id", sorted(CONTENT.providers))
+def test_axe_finds_no_wcag_aa_violations(page, base_url: str, provider_id: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = {}
+    for kind, path in _pages_of(CONTENT.providers[provider_id]).items():
+        page.goto(f"{base_url}/{provider_id}{path}", wait_until="networkidle")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+        violations = results.response["violations"]
+        if violations:
+            found[kind] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == {}
+
+
+def test_axe_scan_fails_on_a_real_violation(page, base_url: str) -> None:
+    """The scan itself works: a page with an unlabelled image and low contrast is caught."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_content('<html lang="nb"><body><main><img src="x.png"><p style="color:#aaa;background:#fff">Tekst</p></main></body></html>')
+    ids = {v["id"] for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}}).response["violations"]}
+    assert {"image-alt", "color-contrast"} <= ids
