@@ -56,6 +56,20 @@ def test_pages_are_norwegian_and_load_nothing_from_other_hosts(built: Path) -> N
         assert foreign == [], (html_file, foreign)
 
 
+def test_related_events_and_transport_on_the_treatment_page(built: Path) -> None:
+    html = page(built / "beta-hf", "treatments/knee-replacement")
+    events = html[html.index('class="hcweb-events"') :]
+    assert re.search(r'<a href="../../events/#kneskole">Kneskole</a>: 10. januar 2027 kl. 12.00–14.00, Nord sykehus', events)
+    assert "<summary>Slik kommer du dit</summary>" in html and "<p>Buss 3 til sykehuset.</p>" in html
+
+
+def test_location_page_has_structured_data(built: Path) -> None:
+    html = page(built / "beta-hf", "locations/nord")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "Hospital"
+    assert data["address"] == {"@type": "PostalAddress", "streetAddress": "Sykehusveien 1", "postalCode": "0100", "addressLocality": "Nord", "addressCountry": "NO"}
+
+
 def test_json_ld_describes_the_medical_page(built: Path) -> None:
     html = page(built / "beta-hf", "treatments/knee-replacement")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))

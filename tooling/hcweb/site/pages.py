@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+import markdown
+
 from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
 from ..resolve import expand_overlay
@@ -18,6 +20,11 @@ from ..sections import headings
 from .norwegian import LOCATION_KINDS, event_time, long_date
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
+
+
+def markdown_html(source: str) -> str:
+    """A short piece of registry Markdown (transport, say) as HTML for a template."""
+    return markdown.markdown(source, extensions=["sane_lists"], output_format="html")
 
 
 def md_text(value: str) -> str:
@@ -132,9 +139,20 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
                 "address": f"{loc.street}, {loc.postcode} {loc.city}",
                 "phone": loc.phone,
                 "opening_hours": loc.opening_hours,
+                "transport_html": markdown_html(loc.transport) if loc.transport else "",
             }
             for loc in locations
             if loc
+        ],
+        "events": [
+            {
+                "title": event.title,
+                "when": event_time(event.start, event.end),
+                "href": f"events/#{event.slug}",
+                "location": provider.location(event.location_id).name if provider.location(event.location_id or "") else "",
+            }
+            for event in upcoming_events(provider.events, context.today)
+            if text.id in event.related
         ],
         "jsonld": {
             "@context": "https://schema.org",
@@ -224,7 +242,11 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
                 url=url,
                 title=location.name,
                 markdown="\n".join(lines) + "\n",
-                meta={"title": location.name, "description": f"{location.name}: adresse, telefon, åpningstider og veibeskrivelse.", "hcweb": {"kind": "location"}},
+                meta={
+                    "title": location.name,
+                    "description": f"{location.name}: adresse, telefon, åpningstider og veibeskrivelse.",
+                    "hcweb": {"kind": "location", "jsonld": _location_jsonld(context, location, url)},
+                },
                 group="Steder",
                 files={provider.rel} | {overlays[p.url].rel for p in offered if p.url in overlays},
             )
@@ -239,6 +261,29 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
         files={provider.rel},
     )
     return [index, *pages]
+
+
+def _location_jsonld(context: SiteContext, location, url: str) -> dict:
+    kind = "Hospital" if location.kind == "hospital" else "Pharmacy" if location.kind == "pharmacy" else "MedicalClinic"
+    data = {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": location.name,
+        "url": context.absolute(url),
+        "telephone": location.phone,
+        "email": location.email,
+        "openingHours": location.opening_hours,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": location.street,
+            "postalCode": location.postcode,
+            "addressLocality": location.city,
+            "addressCountry": "NO",
+        },
+        "parentOrganization": {"@type": "Organization", "name": context.provider.name, "url": context.site_url},
+        "department": [{"@type": "MedicalClinic", "name": d.name, "telephone": d.phone} for d in location.departments],
+    }
+    return {key: value for key, value in data.items() if value}
 
 
 def _home_page(context: SiteContext, national: list[Page]) -> Page:
