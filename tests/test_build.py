@@ -101,6 +101,21 @@ def test_generated_pages(built: Path) -> None:
     assert knee["locations"] == ["/locations/nord/"]
 
 
+def test_images_are_copied_only_into_the_sites_that_show_them(tmp_path: Path) -> None:
+    tree = base_tree()
+    tree["content/media/foto.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
+    tree["content/media/foto.svg.yml"] = "credit: Foto\nlicence: Alle rettigheter\nowner: beta-hf\nreuse: restricted\n"
+    tree["content/media/ubrukt.svg"] = '<svg xmlns="http://www.w3.org/2000/svg"/>'
+    tree["content/media/ubrukt.svg.yml"] = "credit: Foto\nlicence: CC0\nowner: beta-hf\nreuse: open\n"
+    tree["content/providers/beta-hf/snippets/parkering.md"] = "Parkering.\n\n![Inngangen til sykehuset](/media/foto.svg)\n"
+    root = make_repo(tmp_path / "repo", tree)
+    assert run(root, "build", "--all", "--today", TODAY).exit_code == 0
+    site = root / "site"
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("media/*")) == ["beta-hf/media/foto.svg"]
+    html = page(site / "beta-hf", "treatments/knee-replacement")
+    assert '<img alt="Inngangen til sykehuset" src="../../media/foto.svg" />' in html
+
+
 def test_search_is_norwegian(built: Path) -> None:
     index = json.loads((built / "beta-hf/search/search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["no"]

@@ -177,6 +177,31 @@ CASES = {
         lambda t: edit(t, "content/providers/beta-hf/events/kneskole.md", "end: 2027-01-10T14:00", "end: 2027-01-10T10:00"),
         "content/providers/beta-hf/events/kneskole.md:4: error: the event ends before it starts [event-dates]",
     ),
+    "restricted image on another provider's site": (
+        lambda t: t.update(
+            {
+                "content/media/foto.svg": "<svg/>",
+                "content/media/foto.svg.yml": "credit: Foto\nlicence: Alle rettigheter\nowner: alfa-hf\nreuse: restricted\n",
+                "content/providers/beta-hf/snippets/parkering.md": "Parkering.\n\n![Inngangen](/media/foto.svg)\n",
+            }
+        ),
+        "content/providers/beta-hf/snippets/parkering.md:3: error: the image foto.svg may only be shown on the site of Helse Alfa HF "
+        "(reuse: restricted), but Helse Beta HF's page /treatments/knee-replacement/ shows it [media-restricted]",
+    ),
+    "image without a description": (
+        lambda t: t.update(
+            {
+                "content/media/foto.svg": "<svg/>",
+                "content/media/foto.svg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: beta-hf\nreuse: open\n",
+                "content/providers/beta-hf/pages/om-oss.md": t["content/providers/beta-hf/pages/om-oss.md"] + "![](/media/foto.svg)\n",
+            }
+        ),
+        "content/providers/beta-hf/pages/om-oss.md:9: error: describe the image for those who cannot see it: write the description between [ and ] [image-alt]",
+    ),
+    "image that does not exist": (
+        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen", "![Kart](/media/kart.png)\nOppmøte i resepsjonen"),
+        f"{BETA_KNEE}:13: error: there is no image content/media/kart.png with a rights file (content/media/kart.png.yml) [media-missing]",
+    ),
     "snippet with front matter": (
         lambda t: t.update({"content/providers/beta-hf/snippets/parkering.md": "---\ntitle: P\n---\nParkering.\n"}),
         "content/providers/beta-hf/snippets/parkering.md:1: error: a snippet has no front matter; remove the lines between --- [front-matter]",

@@ -75,4 +75,4 @@ def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")
     contexts = [SiteContext(content, content.providers[pid], repo.git, today) for pid in selected]
-    return validation, build_sites(contexts, repo.overrides_dir, out_dir, jobs)
+    return validation, build_sites(contexts, repo.overrides_dir, out_dir, repo.content_dir / "media", jobs)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..repo import Content, GitView
-from . import national, overlays, providers, site
+from . import media, national, overlays, providers, site
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ def run_all(content: Content, today: dt.date, provider_id: str | None = None, gi
     found += national.check(context)
     found += overlays.check(context)
     found += site.check(context)
+    found += media.check(context)
     unique = sorted(set(found))
     if provider_id is None:
         return unique

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
 
@@ -27,7 +28,7 @@ class BuildResult:
     messages: list[str] = field(default_factory=list)
 
 
-def stage(context: SiteContext, overrides: Path, out_dir: Path) -> tuple[Path, Path, list[Page]]:
+def stage(context: SiteContext, overrides: Path, out_dir: Path, media_dir: Path) -> tuple[Path, Path, list[Page]]:
     """Write the provider's pages and mkdocs.yml into a fresh staging folder.
 
     Returns (mkdocs.yml, the temporary site folder MkDocs builds into, pages).
@@ -35,11 +36,18 @@ def stage(context: SiteContext, overrides: Path, out_dir: Path) -> tuple[Path, P
     pages = site_pages(context)
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{context.provider.id}-"))
     docs = staging / "docs"
+    used_media: set[str] = set()
     for page in pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(page.meta, allow_unicode=True, sort_keys=False)
-        target.write_text(f"---\n{front}---\n\n{page.markdown}", encoding="utf-8")
+        used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
+        markdown = relative_media_links(page.markdown, page.path)
+        target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
+    for path in sorted(used_media):  # only the images this site shows
+        target = docs / "media" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(media_dir / path, target)
     out_dir.mkdir(parents=True, exist_ok=True)
     site_tmp = Path(tempfile.mkdtemp(prefix=f".{context.provider.id}.building-", dir=out_dir))
     config = mkdocs_config(context, pages, docs, site_tmp, overrides)
@@ -100,13 +108,13 @@ def recover(out_dir: Path, provider_id: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, jobs: int = 1) -> list[BuildResult]:
+def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, media_dir: Path, jobs: int = 1) -> list[BuildResult]:
     """Build each provider's site; a site replaces the old one only when its build succeeded."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = []
     for context in contexts:
         recover(out_dir, context.provider.id)
-        config_file, site_tmp, pages = stage(context, overrides, out_dir)
+        config_file, site_tmp, pages = stage(context, overrides, out_dir, media_dir)
         staged.append((context.provider.id, config_file, site_tmp, pages))
     if jobs > 1 and len(staged) > 1:
         spawn = multiprocessing.get_context("spawn")

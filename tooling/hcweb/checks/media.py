@@ -1,0 +1,61 @@
+"""Images: each one used has a rights file, a description, and may be shown on this provider's site."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Diagnostic, error
+from ..media import image_refs
+from ..model import Provider
+from ..resolve import expand_overlay
+
+if TYPE_CHECKING:
+    from . import CheckContext
+
+
+def check(context: CheckContext) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for provider in context.content.providers.values():
+        for rel, body, first_line, page in _sources(context, provider):
+            for ref in image_refs(body, first_line):
+                found += _check_image(context, provider, rel, ref, page)
+    return found
+
+
+def _sources(context: CheckContext, provider: Provider):
+    """(file, body, first line, page) of every text on the provider's site."""
+    content = context.content
+    by_rel = {text.rel: (text.body, text.body_line) for text in content.national.values()}
+    by_rel |= {snippet.rel: (snippet.body, 1) for snippet in provider.snippets.values()}
+    for overlay in provider.overlays:
+        by_rel[overlay.rel] = (overlay.body, overlay.body_line)
+        for rel in sorted(expand_overlay(content, provider, overlay, context.git).files):
+            if rel in by_rel:
+                yield rel, *by_rel[rel], overlay.url
+    for page in provider.pages:
+        yield page.rel, page.body, page.body_line, page.url
+    for event in provider.events:
+        yield event.rel, event.body, event.body_line, "/events/"
+
+
+def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page: str) -> list[Diagnostic]:
+    found = []
+    media = context.content.media.get(ref.path)
+    if not ref.alt:
+        found.append(error(rel, ref.line, "image-alt", "describe the image for those who cannot see it: write the description between [ and ]"))
+    if media is None:
+        found.append(
+            error(rel, ref.line, "media-missing", f"there is no image content/media/{ref.path} with a rights file (content/media/{ref.path}.yml)")
+        )
+    elif media.restricted and media.owner != provider.id:
+        owner = context.content.providers.get(media.owner or "")
+        found.append(
+            error(
+                rel,
+                ref.line,
+                "media-restricted",
+                f"the image {ref.path} may only be shown on the site of {owner.name if owner else media.owner} (reuse: restricted), "
+                f"but {provider.name}'s page {page} shows it",
+            )
+        )
+    return found

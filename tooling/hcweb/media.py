@@ -1,0 +1,34 @@
+"""Images in content: written as ![description](/media/<file>) and served from the site's /media/."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?P<url>/media/(?P<path>[^)\s]+))(?P<rest>[^)]*)\)")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    line: int
+    path: str  # under content/media/
+    alt: str
+
+
+def image_refs(body: str, first_line: int) -> list[ImageRef]:
+    found = []
+    for offset, line in enumerate(body.splitlines()):
+        for match in IMAGE.finditer(line):
+            found.append(ImageRef(first_line + offset, match.group("path"), match.group("alt").strip()))
+    return found
+
+
+def relative_media_links(markdown: str, page_path: str) -> str:
+    """Point /media/ links at the copy beside the site's pages, relative to ``page_path`` (docs-relative)."""
+    prefix = posixpath.relpath("media", posixpath.dirname(page_path) or ".")
+
+    def replace(match: re.Match) -> str:
+        return f"![{match.group('alt')}]({prefix}/{match.group('path')}{match.group('rest')})"
+
+    return IMAGE.sub(replace, markdown)
