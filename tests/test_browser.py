@@ -127,6 +127,20 @@ def test_search_finds_a_treatment(page, base_url: str) -> None:
     assert title in page.locator(".md-search-result__list").inner_text()
 
 
+def test_search_finds_a_treatment_by_its_definite_form(page, base_url: str) -> None:
+    provider, overlay, _ = treatment_with_local_text()
+    title = overlay.title or CONTENT.national[overlay.uses].title
+    word = max(re.findall(r"\w+", title), key=len).lower()
+    definite = word + ("n" if word.endswith("e") else "en")  # hofteprotese -> hofteprotesen, operasjon -> operasjonen
+    page.goto(f"{base_url}/{provider.id}/")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(definite, delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    results = page.locator(".md-search-result__list")
+    assert title in results.inner_text()
+    assert not results.locator(".md-tags").first.is_visible()  # the added word forms are not shown
+
+
 def _pages_of(provider) -> dict[str, str]:
     overlay = sorted(provider.overlays, key=lambda o: o.rel)[0]
     location = provider.locations[0]

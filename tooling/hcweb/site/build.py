@@ -17,6 +17,7 @@ import yaml
 from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
+from .search import add_word_forms
 
 
 @dataclass
@@ -127,6 +128,7 @@ def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, med
         result.pages = len(pages)
         if result.ok:
             write_open_data(site_tmp, pages)
+            add_word_forms(site_tmp, pages)
             swap_in(site_tmp, out_dir / provider_id)
         else:
             shutil.rmtree(site_tmp, ignore_errors=True)

@@ -289,6 +289,8 @@ def _location_jsonld(context: SiteContext, location, url: str) -> dict:
 def _home_page(context: SiteContext, national: list[Page]) -> Page:
     provider = context.provider
     lines = [
+        f"# {md_text(provider.name)}",
+        "",
         f"Velkommen til nettstedet til {md_text(provider.name)}. Her finner du informasjon om behandlinger og undersøkelser, "
         "hvor vi holder til og hvordan du kommer i kontakt med oss.",
         "",
