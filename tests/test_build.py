@@ -77,6 +77,7 @@ def test_json_ld_describes_the_medical_page(built: Path) -> None:
     assert data["lastReviewed"] == "2026-03-01"
     assert data["reviewedBy"]["name"] == "Kari Berg"
     assert data["publisher"]["name"] == "Helse Beta HF"
+    assert data["about"] == {"@type": "MedicalProcedure", "name": "Kneprotese"}
 
 
 def test_empty_overlay_includes_the_whole_national_text(built: Path) -> None:

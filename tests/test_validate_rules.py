@@ -186,7 +186,20 @@ CASES = {
             }
         ),
         "content/providers/beta-hf/snippets/parkering.md:3: error: the image foto.svg may only be shown on the site of Helse Alfa HF "
-        "(reuse: restricted), but Helse Beta HF's page /treatments/knee-replacement/ shows it [media-restricted]",
+        "(reuse: restricted), but Helse Beta HF shows it on its page /treatments/knee-replacement/ [media-restricted]",
+    ),
+    "logo that belongs to another provider": (
+        lambda t: (
+            t.update(
+                {
+                    "content/media/alfa-logo.svg": "<svg/>",
+                    "content/media/alfa-logo.svg.yml": "credit: Alfa\nlicence: Alle rettigheter\nowner: alfa-hf\nreuse: restricted\n",
+                }
+            ),
+            edit(t, BETA, "  language: nb\n", "  language: nb\n  logo: alfa-logo.svg\n"),
+        ),
+        f"{BETA}:8: error: the image alfa-logo.svg may only be shown on the site of Helse Alfa HF (reuse: restricted), "
+        "but Helse Beta HF shows it as the logo on every page [media-restricted]",
     ),
     "image without a description": (
         lambda t: t.update(

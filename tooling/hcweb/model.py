@@ -316,6 +316,10 @@ class Provider:
         return text(mapping(self.data, "site"), "url")
 
     @property
+    def logo(self) -> str | None:
+        return text(mapping(self.data, "site"), "logo")
+
+    @property
     def language(self) -> str:
         return text(mapping(self.data, "site"), "language") or "nb"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, error
-from ..media import image_refs
+from ..media import ImageRef, image_refs
 from ..model import Provider
 from ..resolve import expand_overlay
 
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for provider in context.content.providers.values():
+        if provider.logo:
+            logo = ImageRef(provider.lines("site", "logo"), provider.logo, provider.name)
+            found += _check_image(context, provider, provider.rel, logo, "as the logo on every page")
         for rel, body, first_line, page in _sources(context, provider):
             for ref in image_refs(body, first_line):
                 found += _check_image(context, provider, rel, ref, page)
@@ -31,11 +34,11 @@ def _sources(context: CheckContext, provider: Provider):
         by_rel[overlay.rel] = (overlay.body, overlay.body_line)
         for rel in sorted(expand_overlay(content, provider, overlay, context.git).files):
             if rel in by_rel:
-                yield rel, *by_rel[rel], overlay.url
+                yield rel, *by_rel[rel], f"on its page {overlay.url}"
     for page in provider.pages:
-        yield page.rel, page.body, page.body_line, page.url
+        yield page.rel, page.body, page.body_line, f"on its page {page.url}"
     for event in provider.events:
-        yield event.rel, event.body, event.body_line, "/events/"
+        yield event.rel, event.body, event.body_line, "on its page /events/"
 
 
 def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page: str) -> list[Diagnostic]:
@@ -55,7 +58,7 @@ def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page:
                 ref.line,
                 "media-restricted",
                 f"the image {ref.path} may only be shown on the site of {owner.name if owner else media.owner} (reuse: restricted), "
-                f"but {provider.name}'s page {page} shows it",
+                f"but {provider.name} shows it {page}",
             )
         )
     return found

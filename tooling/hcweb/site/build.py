@@ -37,7 +37,7 @@ def stage(context: SiteContext, overrides: Path, out_dir: Path, media_dir: Path)
     pages = site_pages(context)
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{context.provider.id}-"))
     docs = staging / "docs"
-    used_media: set[str] = set()
+    used_media: set[str] = {context.provider.logo} if context.provider.logo else set()
     for page in pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

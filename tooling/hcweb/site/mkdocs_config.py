@@ -57,6 +57,7 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
             "font": False,
             "features": THEME_FEATURES,
             "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
+            **({"logo": f"media/{provider.logo}"} if provider.logo else {}),
         },
         "extra_css": ["assets/hcweb.css"],
         "plugins": [{"search": {"lang": ["no"]}}],

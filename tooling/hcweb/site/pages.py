@@ -32,6 +32,16 @@ def md_text(value: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
 
 
+# schema.org types of what a national text is about, by its type.
+ABOUT_TYPES = {
+    "treatment": "MedicalProcedure",
+    "examination": "MedicalTest",
+    "patient-pathway": "MedicalCondition",
+    "condition": "MedicalCondition",
+    "article": "Thing",
+}
+
+
 @dataclass
 class Page:
     path: str  # in the docs folder, e.g. "treatments/hip-replacement.md"
@@ -163,6 +173,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
             "inLanguage": provider.language,
             "lastReviewed": reviewed.isoformat() if reviewed else None,
             "dateModified": updated.isoformat(),
+            "about": {"@type": ABOUT_TYPES.get(text.type or "", "Thing"), "name": text.title},
             "reviewedBy": {"@type": "Person", "name": responsible.name, "jobTitle": responsible.title} if responsible else None,
             "publisher": {"@type": "Organization", "name": provider.name, "url": context.site_url},
             "sourceOrganization": {"@type": "Organization", "name": owner.name},
