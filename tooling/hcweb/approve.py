@@ -9,9 +9,7 @@ the body stay byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import yaml
 
 from .documents import ContentLoader
 from .errors import HcwebError
+from .files import write_atomic
 from .model import NationalText, Overlay
 from .repo import Content, Repository
 from .resolve import expand_overlay
@@ -84,18 +83,6 @@ def approve(repo: Repository, path: Path, by: str, on: dt.date, today: dt.date) 
     if updated != original:
         write_atomic(path, updated)
     return Approved(rel, by, on, revisions or {}, updated != original)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _edit_front_matter(text: str, rel: str, by: str, on: dt.date, revisions: dict[str, str] | None) -> str:

@@ -241,6 +241,49 @@ def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None
         click.echo(result.render(fmt))
 
 
+@cli.group()
+def sync() -> None:
+    """Refresh the data snapshots under data/ (waiting times, helsenorge.no summaries)."""
+
+
+def _report_sync(result, what: str) -> None:
+    for failure in result.failed:
+        click.echo(f"failed: {failure}", err=True)
+    click.echo(result.summary(what))
+    if result.failed:
+        sys.exit(1)
+
+
+@sync.command("waiting-times")
+@click.option("--from", "source", required=True, metavar="URL|FILE", help="The feed: a CSV or JSON file or URL with one row per code, location and figure.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def sync_waiting_times(obj: Context, source: str, today: dt.datetime | None) -> None:
+    """Replace data/waiting-times.json with a checked copy of the feed.
+
+    Any bad row rejects the whole feed and keeps the previous snapshot.
+    """
+    from .data import waiting_times
+
+    repo = obj.repo
+    _report_sync(waiting_times.sync(repo.root, source, repo.schemas, _today(today)), "waiting times")
+
+
+@sync.command("helsenorge")
+@click.option("--mirror", metavar="URL", help="Fetch from this copy of helsenorge.no instead (a proxy cache or a test server).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def sync_helsenorge(obj: Context, mirror: str | None, today: dt.datetime | None) -> None:
+    """Fetch the title and summary of every helsenorge.no page the national texts link to.
+
+    A page that fails keeps its previous summary; the command then exits 1.
+    """
+    from .data import helsenorge
+
+    repo = obj.repo
+    _report_sync(helsenorge.sync(repo.root, repo.load(), repo.schemas, _today(today), mirror), "helsenorge")
+
+
 def main() -> None:
     """Entry point: no traceback reaches the user unless HCWEB_DEBUG is set."""
     try:

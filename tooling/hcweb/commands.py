@@ -47,7 +47,7 @@ def read_codeowners(repo: Repository) -> str | None:
 
 def write_codeowners(repo: Repository) -> bool:
     """Write .github/CODEOWNERS from the registry; True when it changed."""
-    from .approve import write_atomic
+    from .files import write_atomic
 
     content = repo.load()
     text = codeowners.render(content)

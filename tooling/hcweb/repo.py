@@ -10,6 +10,8 @@ from pathlib import Path
 
 import git
 
+from .data.snapshots import Snapshots
+from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import RepositoryNotFound
@@ -31,6 +33,7 @@ class Content:
     national: dict[str, NationalText] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
     media: dict[str, MediaFile] = field(default_factory=dict)
+    snapshots: Snapshots = field(default_factory=Snapshots)
     problems: list[Diagnostic] = field(default_factory=list)
 
 
@@ -164,6 +167,8 @@ class Repository:
         self._load_national(content)
         self._load_providers(content)
         self._load_media(content)
+        content.snapshots = load_snapshots(self.root, self.schemas)
+        problems.extend(content.snapshots.problems)
         return content
 
     def _files(self, folder: Path) -> list[Path]:

@@ -17,7 +17,19 @@ from .diagnostics import Diagnostic, error
 from .documents import LineMap
 from .errors import HcwebError
 
-SCHEMA_NAMES = ("common", "national-text", "overlay", "page", "event", "media", "provider", "policy")
+SCHEMA_NAMES = (
+    "common",
+    "national-text",
+    "overlay",
+    "page",
+    "event",
+    "media",
+    "provider",
+    "policy",
+    "waiting-times",
+    "waiting-times-feed",
+    "helsenorge",
+)
 
 _TYPE_WORDS = {
     "string": "text",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..repo import Content, GitView
-from . import media, national, overlays, providers, site
+from . import data, media, national, overlays, providers, site
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ def run_all(content: Content, today: dt.date, provider_id: str | None = None, gi
     found += overlays.check(context)
     found += site.check(context)
     found += media.check(context)
+    found += data.check(context)
     unique = sorted(set(found))
     if provider_id is None:
         return unique

@@ -140,7 +140,10 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "citation": f"Kilde: {provider.name}, {title}, {context.absolute(url)}",
         "national_revision": shown_revision,
         "pinned": text.rel in pinned,
-        "helsenorge": text.helsenorge,
+        "helsenorge": [
+            {**entry, "summary": content.snapshots.helsenorge.get(entry["url"], {}).get("summary", "")} for entry in text.helsenorge
+        ],
+        "waiting": _waiting_times(context, text, locations),
         "locations": [
             {
                 "name": loc.name,
@@ -190,6 +193,32 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         files=files,
         sections=_sections(expansion.markdown),
     )
+
+
+CHOOSE_LOCATION_URL = "https://www.helsenorge.no/velg-behandlingssted/"
+FIGURE_LABELS = (("assessment_weeks", "vurdering"), ("treatment_weeks", "behandling"))
+
+
+def _waiting_times(context: SiteContext, text, locations) -> dict | None:
+    """Rows of expected waiting time at the page's locations; a missing figure has no row."""
+    code = text.choose_location_code
+    if code is None:
+        return None
+    rows = []
+    for location in locations:
+        figure = context.content.snapshots.figures(code, context.provider.id, location.id) if location else None
+        for key, label in FIGURE_LABELS:
+            if figure and isinstance(figure.get(key), int):
+                weeks = figure[key]
+                rows.append(
+                    {
+                        "location": location.name,
+                        "figure": label,
+                        "weeks": f"{weeks} {'uke' if weeks == 1 else 'uker'}",
+                        "reported": long_date(dt.date.fromisoformat(figure["reported"])),
+                    }
+                )
+    return {"rows": rows, "link": CHOOSE_LOCATION_URL, "code": code}
 
 
 def _provider_page(context: SiteContext, page: ProviderPage) -> Page:

@@ -1,0 +1,1 @@
+"""External data: snapshots of feeds the pages show (waiting times, helsenorge.no summaries)."""
