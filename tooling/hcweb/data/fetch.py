@@ -32,8 +32,9 @@ def session(retries: int = 2, backoff: float = 0.5) -> requests.Session:
     return http
 
 
-def read(source: str, http: requests.Session | None = None, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes at ``source``: an http(s) URL or a local file."""
+def read(source: str, http: requests.Session | None = None, max_bytes: int | None = None) -> bytes:
+    """The bytes at ``source``: an http(s) URL or a local file, at most ``max_bytes`` (default MAX_BYTES)."""
+    max_bytes = max_bytes or MAX_BYTES
     if urlparse(source).scheme not in ("http", "https"):
         path = Path(source)
         try:
@@ -61,7 +62,8 @@ def read(source: str, http: requests.Session | None = None, max_bytes: int = MAX
     except requests.Timeout:
         raise FetchError(f"{source}: no answer within {TIMEOUT[1]} seconds") from None
     except requests.ConnectionError as exc:
-        reason = "too many failed attempts" if "Max retries" in str(exc) else "cannot connect"
-        raise FetchError(f"{source}: {reason}") from None
+        if "timed out" in str(exc).lower():  # a read timeout, after the retries
+            raise FetchError(f"{source}: no answer within {TIMEOUT[1]} seconds") from None
+        raise FetchError(f"{source}: cannot connect") from None
     except requests.RequestException as exc:
         raise FetchError(f"{source}: {type(exc).__name__}") from None
