@@ -44,7 +44,7 @@ def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -
     html = knee_page(repo)
     assert "Fastlegen henviser deg." in html
     assert "avtalespesialist" not in html
-    assert f"{content_hash(KNEE_BODY)} (en nyere nasjonal versjon venter på lokal faglig vurdering)" in html
+    assert f"<dt>Nasjonal versjon</dt>\n    <dd>{content_hash(KNEE_BODY)}</dd>" in html  # the page says which revision it shows
     assert "1. juni 2026" in html  # last updated: the approved revision, not the newer change
     assert "[approval-stale]" in run(repo, "validate", "--today", TODAY).output
     diff = run(repo, "diff", str(repo / BETA_KNEE))
@@ -61,7 +61,7 @@ def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
     html = knee_page(repo)
     assert "Fastlegen eller avtalespesialist henviser deg." in html
-    assert "venter på lokal faglig vurdering" not in html
+    assert f"<dd>{content_hash(NEW_BODY)}</dd>" in html
 
 
 def test_section_removed_later_is_still_published_from_the_approved_revision(repo: Path) -> None:

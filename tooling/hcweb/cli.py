@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -239,6 +240,24 @@ def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None
         click.echo(result.table(width=max(width, 80), color=True))
     else:
         click.echo(result.render(fmt))
+
+
+@cli.command("affected")
+@click.option("--base", required=True, metavar="REV", help="The revision to compare the working tree with, e.g. origin/main.")
+@click.option("--format", "fmt", type=click.Choice(["list", "json", "github-matrix"]), default="list", show_default=True, help="Output format.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def affected_command(obj: Context, base: str, fmt: str, today: dt.datetime | None) -> None:
+    """List the provider sites whose output changes between REV and the working tree."""
+    from .affected import affected
+
+    providers = affected(obj.repo, base, _today(today))
+    if fmt == "json":
+        click.echo(json.dumps(providers))
+    elif fmt == "github-matrix":
+        click.echo(json.dumps({"provider": providers}, separators=(",", ":")))
+    elif providers:
+        click.echo("\n".join(providers))
 
 
 @cli.group()

@@ -139,7 +139,6 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "last_updated_iso": updated.isoformat(),
         "citation": f"Kilde: {provider.name}, {title}, {context.absolute(url)}",
         "national_revision": shown_revision,
-        "pinned": text.rel in pinned,
         "helsenorge": [
             {**entry, "summary": content.snapshots.helsenorge.get(entry["url"], {}).get("summary", "")} for entry in text.helsenorge
         ],

@@ -1,0 +1,91 @@
+"""Which provider sites a change affects: compare what each site would show before and after it.
+
+Rather than guess from file names, the pages of every provider are merged
+twice, at the base revision and in the working tree, and the sites whose pages
+differ are affected. A national text changed after a provider approved it
+leaves that (pinned) provider's pages as they were, so it is not affected.
+Changes to the design, schemas, tooling or policy affect every site.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import git
+
+from .errors import HcwebError
+from .media import image_refs
+from .repo import Content, Repository
+from .site.pages import SiteContext, site_pages
+
+GLOBAL_PATHS = ("overrides/", "schemas/", "tooling/", "hcweb.yml", "pyproject.toml", "constraints.txt")
+
+
+def changed_paths(repo: Repository, base: str) -> set[str]:
+    """Files that differ between ``base`` and the working tree, untracked ones included."""
+    handle = repo.git.repo
+    if handle is None:
+        raise HcwebError(f"{repo.root} is not a git repository")
+    try:
+        handle.git.rev_parse("--verify", f"{base}^{{commit}}")
+    except git.GitCommandError:
+        raise HcwebError(f"'{base}' is not a revision of this repository (in a shallow clone, fetch it first)") from None
+    tracked = handle.git.diff("--name-only", "--no-renames", base, "--").splitlines()
+    untracked = handle.git.ls_files("--others", "--exclude-standard").splitlines()
+    return {path for path in tracked + untracked if path}
+
+
+@contextlib.contextmanager
+def checkout(repo: Repository, base: str) -> Iterator[Path]:
+    """The repository as it was at ``base``, in a temporary worktree that shares its history."""
+    handle = repo.git.repo
+    with tempfile.TemporaryDirectory(prefix="hcweb-base-") as folder:
+        path = Path(folder) / "base"
+        handle.git.worktree("add", "--detach", "--quiet", str(path), base)
+        try:
+            yield path
+        finally:
+            handle.git.worktree("remove", "--force", str(path))
+
+
+def fingerprint(repo: Repository, content: Content, provider_id: str, today: dt.date) -> str:
+    """A hash of everything the provider's site shows: its pages, their metadata and the images they use."""
+    digest = hashlib.sha256()
+    context = SiteContext(content, content.providers[provider_id], repo.git, today)
+    try:
+        pages = site_pages(context)
+    except Exception as exc:  # noqa: BLE001 - broken content changes the output too: the build will say how
+        return f"unbuildable: {type(exc).__name__}"
+    media: set[str] = {context.provider.logo} if context.provider.logo else set()
+    for page in pages:
+        digest.update(json.dumps([page.path, page.markdown, page.meta], sort_keys=True, default=str).encode())
+        media |= {ref.path for ref in image_refs(page.markdown, 1)}
+    for name in sorted(media):
+        image = repo.content_dir / "media" / name
+        digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"missing"))
+    return digest.hexdigest()
+
+
+def affected(repo: Repository, base: str, today: dt.date) -> list[str]:
+    changed = changed_paths(repo, base)
+    head = repo.load()
+    providers = sorted(head.providers)
+    if any(path == prefix or path.startswith(prefix) for path in changed for prefix in GLOBAL_PATHS):
+        return providers
+    if not any(path.startswith(("content/", "data/")) for path in changed):
+        return []
+    with checkout(repo, base) as base_root:
+        old_repo = Repository(base_root)
+        old = old_repo.load()
+        return [
+            provider_id
+            for provider_id in providers
+            if provider_id not in old.providers
+            or fingerprint(old_repo, old, provider_id, today) != fingerprint(repo, head, provider_id, today)
+        ]
