@@ -242,6 +242,28 @@ def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None
         click.echo(result.render(fmt))
 
 
+@cli.command()
+@click.option("--provider", "provider_id", required=True, metavar="ID", help="The provider whose site to preview.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def serve(obj: Context, provider_id: str, host: str, port: int, today: dt.datetime | None) -> None:
+    """Preview a provider's site, rebuilt and reloaded whenever its content changes.
+
+    Shows national texts as they are in your working tree. While the content has
+    errors they are listed here, and the last good pages stay served.
+    """
+    import tempfile
+
+    from .serve import serve as run_preview
+
+    repo = obj.repo
+    commands.require_provider(repo.load(), provider_id)
+    with tempfile.TemporaryDirectory(prefix="hcweb-preview-") as out:
+        run_preview(repo, provider_id, host, port, Path(out), _today(today), lambda line: click.echo(line, err=True))
+
+
 @cli.command("affected")
 @click.option("--base", required=True, metavar="REV", help="The revision to compare the working tree with, e.g. origin/main.")
 @click.option("--format", "fmt", type=click.Choice(["list", "json", "github-matrix"]), default="list", show_default=True, help="Output format.")

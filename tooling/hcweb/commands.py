@@ -59,8 +59,13 @@ def write_codeowners(repo: Repository) -> bool:
     return True
 
 
-def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today: dt.date, jobs: int = 1) -> tuple[Validation, list[BuildResult]]:
-    """Validate, then build the sites; refuses (ContentErrors) when the content has errors."""
+def build(
+    repo: Repository, provider_ids: list[str] | None, out_dir: Path, today: dt.date, jobs: int = 1, approved_only: bool = True
+) -> tuple[Validation, list[BuildResult]]:
+    """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
+
+    With ``approved_only`` False (a preview), national texts are shown as they are now, not as approved.
+    """
     content = repo.load()
     for provider_id in provider_ids or []:
         require_provider(content, provider_id)
@@ -74,5 +79,5 @@ def build(repo: Repository, provider_ids: list[str] | None, out_dir: Path, today
     validation = Validation(sorted(set(found)))
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")
-    contexts = [SiteContext(content, content.providers[pid], repo.git, today) for pid in selected]
+    contexts = [SiteContext(content, content.providers[pid], repo.git, today, approved_only) for pid in selected]
     return validation, build_sites(contexts, repo.overrides_dir, out_dir, repo.content_dir / "media", jobs)

@@ -60,6 +60,7 @@ class SiteContext:
     provider: Provider
     git: GitView
     today: dt.date
+    approved_only: bool = True  # False in a preview: national texts as they are in the working tree
 
     @property
     def site_url(self) -> str:
@@ -101,14 +102,14 @@ def _sections(markdown: str) -> list[dict]:
 def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     content, provider = context.content, context.provider
     text = content.national[overlay.uses]
-    expansion = expand_overlay(content, provider, overlay, context.git)
+    expansion = expand_overlay(content, provider, overlay, context.git if context.approved_only else None)
     policy = content.policy
     approval = overlay.approved
     pinned = {}
     for text_id in expansion.included:
         included = content.national[text_id]
         recorded = approval.revisions.get(text_id) if approval else None
-        if recorded and recorded != included.revision:
+        if context.approved_only and recorded and recorded != included.revision:
             found = context.git.find_revision(included.rel, recorded)
             if found:
                 pinned[included.rel] = found.date

@@ -1,0 +1,82 @@
+"""hcweb serve: a live preview that rebuilds on change and keeps the last good pages while content is broken."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import TODAY
+
+KNEE = "content/common/treatments/knee-replacement.md"
+
+
+class Server:
+    def __init__(self, repo: Path) -> None:
+        hcweb = Path(sys.executable).with_name("hcweb")
+        self.process = subprocess.Popen(
+            [str(hcweb), "--root", str(repo), "serve", "--provider", "beta-hf", "--port", "0", "--today", TODAY],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.url = self.wait_for(r"serving beta-hf at (http://\S+)").group(1)
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if match := re.search(pattern, line):
+                    return match
+            time.sleep(0.1)
+        raise AssertionError(f"no line matching {pattern!r} in {self.lines}")
+
+    def get(self, path: str) -> str:
+        with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=10) as response:
+            return response.read().decode("utf-8")
+
+    def wait_for_page(self, path: str, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            page = self.get(path)
+            if text in page:
+                return page
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} never appeared on {path}; output: {self.lines}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(repo: Path):
+    running = Server(repo)
+    yield running
+    running.stop()
+
+
+def test_preview_rebuilds_on_a_national_text_change_and_survives_broken_content(repo: Path, server: Server) -> None:
+    page = "/treatments/knee-replacement/"
+    first = server.get(page)
+    assert "Ved en kneprotese erstattes de slitte leddflatene." in first
+    assert "/__hcweb_build__" in first  # the page reloads itself after a rebuild
+
+    knee = repo / KNEE
+    knee.write_text(knee.read_text(encoding="utf-8").replace("de slitte leddflatene", "de slitte leddflatene med metall og plast"), encoding="utf-8")
+    server.wait_for_page(page, "de slitte leddflatene med metall og plast")
+
+    knee.write_text(knee.read_text(encoding="utf-8").replace("summary: Kort om kneprotese.", "summary: Kort: om kneprotese."), encoding="utf-8")
+    server.wait_for(rf"{re.escape(KNEE)}:4: error: this line cannot be read")
+    server.wait_for(r"still serving the last good pages")
+    assert "de slitte leddflatene med metall og plast" in server.get(page)

@@ -1,0 +1,140 @@
+"""Live preview of one provider's site: rebuilt when anything it depends on changes.
+
+The preview shows national texts as they are in the working tree (what the
+author is writing), not only the approved revisions. While the content has
+errors, they are printed and the last good pages stay served.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from . import commands
+from .diagnostics import render
+from .errors import ContentErrors
+from .repo import Repository
+
+WATCHED = ("content", "overrides", "data", "schemas", "hcweb.yml")
+RELOAD_SCRIPT = (
+    "<script>(function(){var id=null;setInterval(function(){fetch('/__hcweb_build__').then(function(r){return r.text()})"
+    ".then(function(b){if(id!==null&&b!==id){location.reload()}id=b}).catch(function(){})},1000)})();</script>"
+)
+
+
+class Preview:
+    def __init__(self, repo: Repository, provider_id: str, out_dir: Path, today: dt.date, say: Callable[[str], None]) -> None:
+        self.repo = repo
+        self.provider_id = provider_id
+        self.out_dir = out_dir
+        self.today = today
+        self.say = say
+        self.build_id = 0
+        self.lock = threading.Lock()
+
+    @property
+    def site(self) -> Path:
+        return self.out_dir / self.provider_id
+
+    def rebuild(self) -> bool:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                _, results = commands.build(self.repo, [self.provider_id], self.out_dir, self.today, approved_only=False)
+            except ContentErrors as exc:
+                found = commands.validate(self.repo, self.today, self.provider_id)
+                self.say(render(found.errors, "text"))
+                self.say(f"{exc.message}; still serving the last good pages")
+                return False
+            result = results[0]
+            if not result.ok:
+                self.say("\n".join(result.messages) + "\nthe build failed; still serving the last good pages")
+                return False
+            self.build_id += 1
+            self.say(f"rebuilt {self.provider_id}: {result.pages} pages in {time.perf_counter() - started:.1f} s")
+            return True
+
+
+class _Changes(FileSystemEventHandler):
+    def __init__(self, root: Path, ignore: Path, event: threading.Event) -> None:
+        self.root, self.ignore, self.event = root, ignore, event
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        path = Path(str(event.src_path))
+        if event.event_type in ("opened", "closed_no_write") or path.name.startswith("."):
+            return
+        if self.ignore in path.parents or path == self.ignore:
+            return
+        self.event.set()
+
+
+def _handler(preview: Preview):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's signature
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            if self.path == "/__hcweb_build__":
+                body = str(preview.build_id).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" and path.is_file():
+                body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    return functools.partial(Handler, directory=str(preview.site))
+
+
+def serve(repo: Repository, provider_id: str, host: str, port: int, out_dir: Path, today: dt.date, say: Callable[[str], None]) -> None:
+    preview = Preview(repo, provider_id, out_dir, today, say)
+    preview.rebuild()
+    preview.site.mkdir(parents=True, exist_ok=True)
+    server = http.server.ThreadingHTTPServer((host, port), _handler(preview))
+    changed = threading.Event()
+    observer = Observer()
+    watcher = _Changes(repo.root, out_dir, changed)
+    for name in WATCHED:
+        path = repo.root / name
+        if path.exists():
+            observer.schedule(watcher, str(path if path.is_dir() else repo.root), recursive=path.is_dir())
+    observer.start()
+
+    def rebuild_on_change() -> None:
+        while True:
+            changed.wait()
+            time.sleep(0.3)  # let an editor finish writing
+            changed.clear()
+            preview.rebuild()
+
+    threading.Thread(target=rebuild_on_change, daemon=True).start()
+    say(f"serving {provider_id} at http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        observer.stop()
+        server.server_close()
