@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 site: $(STAMP)
 	$(BIN)/hcweb validate
-	$(BIN)/hcweb build --all --jobs 2
+	$(BIN)/hcweb build --all --catalogue --jobs 2
 
 validate: $(STAMP)
 	$(BIN)/hcweb validate

@@ -48,7 +48,7 @@ def test_valid_content_exits_zero(repo: Path) -> None:
         (["validate", "--format", "xml"], "Invalid value for '--format'"),
         (["validate", "--today", "29.11.2026"], "Invalid value for '--today'"),
         (["validate", "--provider", "nobody"], "there is no provider 'nobody' (known: alfa-hf, beta-hf)"),
-        (["build"], "give either --provider ID or --all"),
+        (["build"], "give --provider ID, --all or --catalogue"),
         (["build", "--all", "--provider", "alfa-hf"], "give either --provider ID or --all"),
         (["build", "--all", "--jobs", "0"], "Invalid value for '--jobs'"),
         (["frobnicate"], "No such command 'frobnicate'"),

@@ -72,16 +72,28 @@ def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, s
 @cli.command()
 @click.option("--provider", "provider_ids", metavar="ID", multiple=True, help="Build this provider's site (repeatable).")
 @click.option("--all", "build_all", is_flag=True, help="Build every provider's site.")
+@click.option("--catalogue", is_flag=True, help="Also build the catalogue of national texts and the coordinator dashboard (OUT/catalogue/).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ in the repository).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Sites built in parallel, one process each.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
-def build(obj: Context, provider_ids: tuple[str, ...], build_all: bool, out: Path | None, jobs: int, today: dt.datetime | None) -> None:
-    """Build one static website per provider into OUT/<provider-id>/."""
-    if build_all == bool(provider_ids):
+def build(
+    obj: Context, provider_ids: tuple[str, ...], build_all: bool, catalogue: bool, out: Path | None, jobs: int, today: dt.datetime | None
+) -> None:
+    """Build one static website per provider into OUT/<provider-id>/, and the catalogue with --catalogue."""
+    if build_all and provider_ids:
         raise click.UsageError("give either --provider ID or --all")
+    if not (build_all or provider_ids or catalogue):
+        raise click.UsageError("give --provider ID, --all or --catalogue")
     repo = obj.repo
     out_dir = (out or repo.root / "site").resolve()
+    if catalogue:
+        result = commands.build_catalogue(repo, out_dir, _today(today))
+        if not result.ok:
+            raise BuildFailed("the catalogue build failed: " + "; ".join(result.messages))
+        click.echo(f"built the catalogue: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / 'catalogue'}")
+        if not (build_all or provider_ids):
+            return
     try:
         validation, results = commands.build(repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs)
     except ContentErrors:

@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
-from .site.build import BuildResult, build_sites
+from .site.build import BuildResult, build_sites, provider_site
 from .site.pages import SiteContext
 
 
@@ -38,6 +38,17 @@ def validate(repo: Repository, today: dt.date, provider_id: str | None = None, s
     if (repo.root / ".github").is_dir():
         found += codeowners.check(content, read_codeowners(repo))
     return Validation(make_strict(found) if strict else found)
+
+
+def build_catalogue(repo: Repository, out_dir: Path, today: dt.date) -> BuildResult:
+    """The catalogue of national texts and the coordinator dashboard, at OUT/catalogue/."""
+    from .site.catalogue import catalogue_site
+
+    content = repo.load()
+    errors = [d for d in checks.run_all(content, today, git=repo.git) if d.is_error and d.path.startswith("content/common/")]
+    if errors:
+        raise ContentErrors(len(errors), "catalogue build")
+    return build_sites([catalogue_site(content, repo.git, today, repo.overrides_dir)], out_dir, repo.content_dir / "media")[0]
 
 
 def read_codeowners(repo: Repository) -> str | None:
@@ -79,5 +90,5 @@ def build(
     validation = Validation(sorted(set(found)))
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")
-    contexts = [SiteContext(content, content.providers[pid], repo.git, today, approved_only) for pid in selected]
-    return validation, build_sites(contexts, repo.overrides_dir, out_dir, repo.content_dir / "media", jobs)
+    specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
+    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs)

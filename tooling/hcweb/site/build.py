@@ -11,6 +11,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -29,32 +30,52 @@ class BuildResult:
     messages: list[str] = field(default_factory=list)
 
 
-def stage(context: SiteContext, overrides: Path, out_dir: Path, media_dir: Path) -> tuple[Path, Path, list[Page]]:
-    """Write the provider's pages and mkdocs.yml into a fresh staging folder.
+@dataclass
+class SiteSpec:
+    """One site to build: its folder name, its pages, and how to configure MkDocs for them."""
 
-    Returns (mkdocs.yml, the temporary site folder MkDocs builds into, pages).
+    name: str
+    pages: list[Page]
+    config: Callable[[list[Page], Path, Path], dict]  # (pages, docs folder, site folder) -> mkdocs config
+    logo: str | None = None
+
+
+def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
+    return SiteSpec(
+        context.provider.id,
+        site_pages(context),
+        lambda pages, docs, site: mkdocs_config(context, pages, docs, site, overrides),
+        context.provider.logo,
+    )
+
+
+def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> tuple[Path, Path]:
+    """Write the pages and mkdocs.yml into a fresh staging folder.
+
+    Returns (mkdocs.yml, the temporary site folder MkDocs builds into).
     """
-    pages = site_pages(context)
-    staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{context.provider.id}-"))
+    staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     docs = staging / "docs"
-    used_media: set[str] = {context.provider.logo} if context.provider.logo else set()
-    for page in pages:
+    used_media: set[str] = {spec.logo} if spec.logo else set()
+    for page in spec.pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(page.meta, allow_unicode=True, sort_keys=False)
         used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
         markdown = relative_media_links(page.markdown, page.path)
         target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
+        for name, text in page.assets.items():
+            asset = target.parent / name
+            asset.write_text(text, encoding="utf-8")
     for path in sorted(used_media):  # only the images this site shows
         target = docs / "media" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(media_dir / path, target)
     out_dir.mkdir(parents=True, exist_ok=True)
-    site_tmp = Path(tempfile.mkdtemp(prefix=f".{context.provider.id}.building-", dir=out_dir))
-    config = mkdocs_config(context, pages, docs, site_tmp, overrides)
+    site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
     config_file = staging / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return config_file, site_tmp, pages
+    config_file.write_text(yaml.safe_dump(spec.config(spec.pages, docs, site_tmp), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_file, site_tmp
 
 
 def render(provider_id: str, config_file: str) -> BuildResult:
@@ -109,27 +130,26 @@ def recover(out_dir: Path, provider_id: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def build_sites(contexts: list[SiteContext], overrides: Path, out_dir: Path, media_dir: Path, jobs: int = 1) -> list[BuildResult]:
-    """Build each provider's site; a site replaces the old one only when its build succeeded."""
+def build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int = 1) -> list[BuildResult]:
+    """Build each site; a site replaces the old one only when its build succeeded."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staged = []
-    for context in contexts:
-        recover(out_dir, context.provider.id)
-        config_file, site_tmp, pages = stage(context, overrides, out_dir, media_dir)
-        staged.append((context.provider.id, config_file, site_tmp, pages))
+    for spec in specs:
+        recover(out_dir, spec.name)
+        staged.append((spec, *stage(spec, out_dir, media_dir)))
     if jobs > 1 and len(staged) > 1:
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            futures = [pool.submit(render, pid, str(cfg)) for pid, cfg, _, _ in staged]
+            futures = [pool.submit(render, spec.name, str(cfg)) for spec, cfg, _ in staged]
             results = [future.result() for future in futures]
     else:
-        results = [render(pid, str(cfg)) for pid, cfg, _, _ in staged]
-    for result, (provider_id, config_file, site_tmp, pages) in zip(results, staged, strict=True):
-        result.pages = len(pages)
+        results = [render(spec.name, str(cfg)) for spec, cfg, _ in staged]
+    for result, (spec, config_file, site_tmp) in zip(results, staged, strict=True):
+        result.pages = len(spec.pages)
         if result.ok:
-            write_open_data(site_tmp, pages)
-            add_word_forms(site_tmp, pages)
-            swap_in(site_tmp, out_dir / provider_id)
+            write_open_data(site_tmp, spec.pages)
+            add_word_forms(site_tmp, spec.pages)
+            swap_in(site_tmp, out_dir / spec.name)
         else:
             shutil.rmtree(site_tmp, ignore_errors=True)
         shutil.rmtree(config_file.parent, ignore_errors=True)

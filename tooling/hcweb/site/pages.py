@@ -52,6 +52,7 @@ class Page:
     group: str | None = None  # the menu heading it sits under
     files: set[str] = field(default_factory=set)  # content files whose text is on the page
     sections: list[dict] = field(default_factory=list)
+    assets: dict[str, str] = field(default_factory=dict)  # files written beside the page, e.g. a generated chart
 
 
 @dataclass
