@@ -171,6 +171,27 @@ def test_axe_finds_no_wcag_aa_violations(page, base_url: str, provider_id: str) 
     assert found == {}
 
 
+def test_content_security_policy_blocks_nothing_the_site_needs(page, base_url: str) -> None:
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    provider, overlay, _ = treatment_with_local_text()
+    page.goto(f"{base_url}/{provider.id}{overlay.url}", wait_until="networkidle")
+    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("behandling", delay=20)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert refused == []
+
+
+def test_content_security_policy_stops_an_injected_script(page, base_url: str) -> None:
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(f"{base_url}/{sorted(CONTENT.providers)[0]}/", wait_until="networkidle")
+    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.hacked = 1'; document.body.appendChild(s); }")
+    assert page.evaluate("() => window.hacked") is None
+    assert refused, "the browser did not report the refused script"
+
+
 def test_axe_scan_fails_on_a_real_violation(page, base_url: str) -> None:
     """The scan itself works: a page with an unlabelled image and low contrast is caught."""
     from axe_playwright_python.sync_playwright import Axe

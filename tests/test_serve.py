@@ -70,7 +70,8 @@ def test_preview_rebuilds_on_a_national_text_change_and_survives_broken_content(
     page = "/treatments/knee-replacement/"
     first = server.get(page)
     assert "Ved en kneprotese erstattes de slitte leddflatene." in first
-    assert "/__hcweb_build__" in first  # the page reloads itself after a rebuild
+    assert '<script src="/__hcweb_reload__.js"></script>' in first  # the page reloads itself after a rebuild
+    assert "__hcweb_build__" in server.get("/__hcweb_reload__.js")
 
     knee = repo / KNEE
     knee.write_text(knee.read_text(encoding="utf-8").replace("de slitte leddflatene", "de slitte leddflatene med metall og plast"), encoding="utf-8")

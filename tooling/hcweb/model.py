@@ -407,6 +407,11 @@ class Policy:
     collections: dict[str, str] = field(default_factory=lambda: {"treatments": "Behandlinger"})
     waiting_times_max_age_days: int = 45
     helsenorge_max_age_days: int = 180
+    iframe_hosts: tuple[str, ...] = ()
+    max_file_bytes: int = 200_000
+    max_include_depth: int = 8
+    max_includes_per_page: int = 60
+    max_heading_level: int = 4
 
     @classmethod
     def from_data(cls, data: Any) -> Policy:
@@ -416,6 +421,10 @@ class Policy:
 
         def number(key: str) -> int:
             value = data.get(key)
+            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else getattr(defaults, key)
+
+        def limit(key: str) -> int:
+            value = mapping(data, "limits").get(key)
             return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else getattr(defaults, key)
 
         collections = {str(k): str(v) for k, v in mapping(data, "collections").items()} or defaults.collections
@@ -428,4 +437,6 @@ class Policy:
             collections=collections,
             waiting_times_max_age_days=number("waiting_times_max_age_days"),
             helsenorge_max_age_days=number("helsenorge_max_age_days"),
+            iframe_hosts=tuple(str(host) for host in items(data, "iframe_hosts")),
+            **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level")},
         )

@@ -127,6 +127,7 @@ class Repository:
         self.content_dir = self.root / "content"
         self.schemas = Schemas(self.root / "schemas")
         self.git = GitView(self.root)
+        self._policy: Policy | None = None
 
     @classmethod
     def discover(cls, root: Path | None = None) -> Repository:
@@ -161,6 +162,7 @@ class Repository:
         problems: list[Diagnostic] = []
         policy_doc = self._read_yaml(self.root / POLICY_FILE, "policy", problems)
         content = Content(policy=Policy.from_data(policy_doc[0] if policy_doc else None), problems=problems)
+        self._policy = content.policy
         if not self.content_dir.is_dir():
             problems.append(error(POLICY_FILE, 1, "layout", "the repository has no content/ folder"))
             return content
@@ -191,7 +193,12 @@ class Repository:
             if path != self.root / POLICY_FILE:
                 problems.append(error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read"))
                 return None
+        limit = self._policy.max_file_bytes if self._policy else None
         try:
+            size = path.stat().st_size
+            if limit and size > limit:
+                problems.append(error(rel, 1, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"))
+                return None
             return path.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1

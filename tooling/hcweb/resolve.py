@@ -16,7 +16,6 @@ from .model import NationalText, Provider
 from .repo import Content, GitView
 from .sections import SECTION_ID, directives, headings, split_sections
 
-MAX_INCLUDE_DEPTH = 8
 _NATIONAL_TARGET = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[^\s#]*))?$")
 _SNIPPET_TARGET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 
@@ -45,6 +44,7 @@ class Expansion:
     files: set[str] = field(default_factory=set)  # every file whose text is on the page
     anchors: list[Anchor] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    count: int = 0  # includes expanded so far
 
 
 class Resolver:
@@ -83,10 +83,18 @@ class Resolver:
         return "".join(out)
 
     def _include(self, target: str, rel: str, line: int, chain: tuple[str, ...], result: Expansion) -> str | None:
-        if len(chain) > MAX_INCLUDE_DEPTH:
+        limits = self.content.policy
+        if len(chain) > limits.max_include_depth:
             result.problems.append(
-                error(rel, line, "include-depth", f"includes are nested more than {MAX_INCLUDE_DEPTH} deep: {' → '.join(chain)}")
+                error(rel, line, "include-depth", f"includes are nested more than {limits.max_include_depth} deep: {' → '.join(chain)}")
             )
+            return None
+        result.count += 1
+        if result.count > limits.max_includes_per_page:
+            if result.count == limits.max_includes_per_page + 1:
+                result.problems.append(
+                    error(rel, line, "include-count", f"the page has more than {limits.max_includes_per_page} includes (hcweb.yml limits); split it up")
+                )
             return None
         snippet = _SNIPPET_TARGET.match(target)
         national = _NATIONAL_TARGET.match(target)

@@ -66,6 +66,11 @@ def _outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str, bool
         yield first_line + offset, line, False
 
 
+def fenced_lines(body: str, first_line: int) -> set[int]:
+    """The file lines of ``body`` that are inside code fences (fence lines included)."""
+    return {number for number, _, fenced in _outside_fences(body, first_line) if fenced}
+
+
 def parse_heading(line: str) -> tuple[str, str | None] | None:
     """(text, id) of an ATX level-2 heading, or None when ``line`` is not one."""
     match = _H2.match(line)

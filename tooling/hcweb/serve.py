@@ -24,10 +24,13 @@ from .errors import ContentErrors
 from .repo import Repository
 
 WATCHED = ("content", "overrides", "data", "schemas", "hcweb.yml")
-RELOAD_SCRIPT = (
-    "<script>(function(){var id=null;setInterval(function(){fetch('/__hcweb_build__').then(function(r){return r.text()})"
-    ".then(function(b){if(id!==null&&b!==id){location.reload()}id=b}).catch(function(){})},1000)})();</script>"
+# Served as a file of the site, so the pages' Content-Security-Policy ('self') allows it.
+RELOAD_JS = (
+    b"(function(){var id=null;setInterval(function(){fetch('/__hcweb_build__').then(function(r){return r.text()})"
+    b".then(function(b){if(id!==null&&b!==id){location.reload()}id=b}).catch(function(){})},1000)})();\n"
 )
+RELOAD_TAG = b'<script src="/__hcweb_reload__.js"></script>'
+
 
 
 class Preview:
@@ -83,27 +86,23 @@ def _handler(preview: Preview):
 
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             if self.path == "/__hcweb_build__":
-                body = str(preview.build_id).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
+                return self._send(str(preview.build_id).encode(), "text/plain")
+            if self.path == "/__hcweb_reload__.js":
+                return self._send(RELOAD_JS, "text/javascript")
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 path = path / "index.html"
             if path.suffix == ".html" and path.is_file():
-                body = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-            super().do_GET()
+                return self._send(path.read_bytes().replace(b"</body>", RELOAD_TAG + b"</body>", 1), "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def _send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
     return functools.partial(Handler, directory=str(preview.site))
 

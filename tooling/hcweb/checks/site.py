@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Provider
-from ..sections import SECTION_ID
+from ..sections import SECTION_ID, directives
 
 if TYPE_CHECKING:
     from . import CheckContext
@@ -85,6 +85,11 @@ def _events(context: CheckContext, provider: Provider) -> list[Diagnostic]:
 
 def _pages(provider: Provider) -> list[Diagnostic]:
     found = []
+    for document in (*provider.pages, *provider.events):
+        for directive in directives(document.body, document.body_line):
+            found.append(
+                error(document.rel, directive.line, "include-in-page", "includes work in overlays and snippets only; on this page the line would be shown as it is")
+            )
     for page in provider.pages:
         responsible = page.responsible
         if responsible and provider.data and provider.expert(responsible.name) is None:

@@ -19,6 +19,7 @@ from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
 from .search import add_word_forms
+from .security import add_content_security_policy
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SiteSpec:
     pages: list[Page]
     config: Callable[[list[Page], Path, Path], dict]  # (pages, docs folder, site folder) -> mkdocs config
     logo: str | None = None
+    frame_hosts: tuple[str, ...] = ()
 
 
 def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
@@ -46,6 +48,7 @@ def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
         site_pages(context),
         lambda pages, docs, site: mkdocs_config(context, pages, docs, site, overrides),
         context.provider.logo,
+        context.content.policy.iframe_hosts,
     )
 
 
@@ -149,6 +152,7 @@ def build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int
         if result.ok:
             write_open_data(site_tmp, spec.pages)
             add_word_forms(site_tmp, spec.pages)
+            add_content_security_policy(site_tmp, spec.frame_hosts)
             swap_in(site_tmp, out_dir / spec.name)
         else:
             shutil.rmtree(site_tmp, ignore_errors=True)
