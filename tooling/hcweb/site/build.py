@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import fcntl
 import logging
 import multiprocessing
 import os
@@ -15,6 +18,7 @@ from typing import Callable
 
 import yaml
 
+from ..errors import BuildFailed
 from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
@@ -112,8 +116,31 @@ def render(provider_id: str, config_file: str) -> BuildResult:
         logger.propagate = True
 
 
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where that is not available."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return result == 0
+
+
 def swap_in(site_tmp: Path, target: Path) -> None:
-    """Replace ``target`` by the freshly built ``site_tmp``; the old site stays whole until then."""
+    """Replace ``target`` by the freshly built ``site_tmp``.
+
+    Readers (and a kill at any moment) see the old site or the new one: the two
+    folders are exchanged in one step where the system allows it; elsewhere the
+    old one is renamed aside first, and an interrupted swap is undone by recover().
+    """
+    if target.exists() and _exchange(site_tmp, target):
+        shutil.rmtree(site_tmp, ignore_errors=True)  # now holds the old site
+        return
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -121,6 +148,21 @@ def swap_in(site_tmp: Path, target: Path) -> None:
     os.rename(site_tmp, target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path):
+    """One build at a time may write into ``out_dir``; the lock goes with the process, even when killed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".hcweb-build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildFailed(f"another build is writing to {out_dir}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def recover(out_dir: Path, provider_id: str) -> None:
@@ -135,7 +177,11 @@ def recover(out_dir: Path, provider_id: str) -> None:
 
 def build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int = 1) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir):
+        return _build_sites(specs, out_dir, media_dir, jobs)
+
+
+def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int) -> list[BuildResult]:
     staged = []
     for spec in specs:
         recover(out_dir, spec.name)
