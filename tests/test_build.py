@@ -117,6 +117,18 @@ def test_images_are_copied_only_into_the_sites_that_show_them(tmp_path: Path) ->
     assert '<img alt="Inngangen til sykehuset" src="../../media/foto.svg" />' in html
 
 
+def test_site_links_become_relative_so_the_site_works_under_any_path(tmp_path: Path) -> None:
+    tree = base_tree()
+    tree["content/providers/beta-hf/pages/om-oss.md"] = tree["content/providers/beta-hf/pages/om-oss.md"].replace(
+        "Et lite helseforetak.", "Les om [kneprotese](/treatments/knee-replacement/#referral) og [stedet vårt](/locations/nord/)."
+    )
+    root = make_repo(tmp_path / "repo", tree)
+    assert run(root, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
+    html = page(root / "site/beta-hf", "om-oss")
+    assert '<a href="../treatments/knee-replacement/#referral">kneprotese</a>' in html
+    assert '<a href="../locations/nord/">stedet vårt</a>' in html
+
+
 def test_search_is_norwegian(built: Path) -> None:
     index = json.loads((built / "beta-hf/search/search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["no"]

@@ -215,6 +215,23 @@ CASES = {
         lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen", "![Kart](/media/kart.png)\nOppmøte i resepsjonen"),
         f"{BETA_KNEE}:13: error: there is no image content/media/kart.png with a rights file (content/media/kart.png.yml) [media-missing]",
     ),
+    "link to a text the provider has not adopted": (
+        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se også [grå stær](/treatments/cataract-surgery/)."),
+        f"{BETA_KNEE}:13: error: Helse Beta HF has not adopted 'treatments/cataract-surgery', so /treatments/cataract-surgery/ is not on its site: "
+        "adopt it (hcweb adopt treatments/cataract-surgery --provider beta-hf), or link to a provider that has it (https://www.alfa-hf.example/) [link-not-adopted]",
+    ),
+    "link that leads nowhere": (
+        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se [prisene](../../priser/)."),
+        f"{BETA_KNEE}:13: error: the link ../../priser/ leads nowhere: there is no page /priser/ on the site of Helse Beta HF [link-broken]",
+    ),
+    "link to a section that does not exist": (
+        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se [henvisning](#referral) og [oppfølging](#follow-up)."),
+        f"{BETA_KNEE}:13: error: the page /treatments/knee-replacement/ has no section 'follow-up' (its sections: about, getting-here, referral) [link-anchor]",
+    ),
+    "link to a section of another page": (
+        lambda t: edit(t, "content/providers/beta-hf/pages/om-oss.md", "Et lite helseforetak.", "Les om [henvisning](/treatments/knee-replacement/#henvisning)."),
+        "content/providers/beta-hf/pages/om-oss.md:8: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
+    ),
     "snippet with front matter": (
         lambda t: t.update({"content/providers/beta-hf/snippets/parkering.md": "---\ntitle: P\n---\nParkering.\n"}),
         "content/providers/beta-hf/snippets/parkering.md:1: error: a snippet has no front matter; remove the lines between --- [front-matter]",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
 from ..repo import Content, GitView
-from . import data, html, media, national, overlays, providers, site
+from . import data, html, links, media, national, overlays, providers, site
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ def run_all(content: Content, today: dt.date, provider_id: str | None = None, gi
     found += media.check(context)
     found += data.check(context)
     found += html.check(context)
+    found += links.check(context)
     unique = sorted(set(found))
     if provider_id is None:
         return unique

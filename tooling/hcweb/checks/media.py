@@ -25,8 +25,8 @@ def check(context: CheckContext) -> list[Diagnostic]:
     return found
 
 
-def _sources(context: CheckContext, provider: Provider):
-    """(file, body, first line, page) of every text on the provider's site."""
+def _sources(context: CheckContext, provider: Provider, with_urls: bool = False):
+    """(file, body, first line, page) of every text on the provider's site: the page as words, or its URL."""
     content = context.content
     by_rel = {text.rel: (text.body, text.body_line) for text in content.national.values()}
     by_rel |= {snippet.rel: (snippet.body, 1) for snippet in provider.snippets.values()}
@@ -34,11 +34,11 @@ def _sources(context: CheckContext, provider: Provider):
         by_rel[overlay.rel] = (overlay.body, overlay.body_line)
         for rel in sorted(expand_overlay(content, provider, overlay, context.git).files):
             if rel in by_rel:
-                yield rel, *by_rel[rel], f"on its page {overlay.url}"
+                yield rel, *by_rel[rel], overlay.url if with_urls else f"on its page {overlay.url}"
     for page in provider.pages:
-        yield page.rel, page.body, page.body_line, f"on its page {page.url}"
+        yield page.rel, page.body, page.body_line, page.url if with_urls else f"on its page {page.url}"
     for event in provider.events:
-        yield event.rel, event.body, event.body_line, "on its page /events/"
+        yield event.rel, event.body, event.body_line, "/events/" if with_urls else "on its page /events/"
 
 
 def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page: str) -> list[Diagnostic]:

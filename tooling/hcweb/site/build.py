@@ -19,6 +19,7 @@ from typing import Callable
 import yaml
 
 from ..errors import BuildFailed
+from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
@@ -69,7 +70,7 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> tuple[Path, Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         front = yaml.safe_dump(page.meta, allow_unicode=True, sort_keys=False)
         used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
-        markdown = relative_media_links(page.markdown, page.path)
+        markdown = relative_site_links(relative_media_links(page.markdown, page.path), page.url)
         target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
         for name, text in page.assets.items():
             asset = target.parent / name
