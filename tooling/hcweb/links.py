@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -18,7 +19,13 @@ class Link:
     target: str
 
 
-def links(body: str, first_line: int) -> list[Link]:
+@functools.lru_cache(maxsize=8192)
+def links(body: str, first_line: int) -> tuple[Link, ...]:
+    """Every link in ``body`` with its file line (cached: a national text is on many pages)."""
+    return tuple(_links(body, first_line))
+
+
+def _links(body: str, first_line: int) -> list[Link]:
     found = []
     for offset, line in enumerate(body.splitlines()):
         for pattern in (_INLINE, _REFERENCE):

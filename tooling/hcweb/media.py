@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ class ImageRef:
     alt: str
 
 
-def image_refs(body: str, first_line: int) -> list[ImageRef]:
+@functools.lru_cache(maxsize=8192)
+def image_refs(body: str, first_line: int) -> tuple[ImageRef, ...]:
+    """Every /media/ image in ``body`` with its file line (cached)."""
+    return tuple(_image_refs(body, first_line))
+
+
+def _image_refs(body: str, first_line: int) -> list[ImageRef]:
     found = []
     for offset, line in enumerate(body.splitlines()):
         for match in IMAGE.finditer(line):

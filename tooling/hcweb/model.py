@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .documents import FrontMatterFile, LineMap
@@ -155,23 +156,23 @@ class NationalText(Document):
     def summary(self) -> str:
         return text(self.meta, "summary") or ""
 
-    @property
+    @cached_property
     def owner(self) -> str | None:
         return text(self.meta, "owner")
 
-    @property
+    @cached_property
     def responsible(self) -> Person | None:
         return Person.from_data(self.meta.get("responsible"))
 
-    @property
+    @cached_property
     def approved(self) -> Approval | None:
         return Approval.from_data(self.meta.get("approved"))
 
-    @property
+    @cached_property
     def reviewed(self) -> dt.date | None:
         return parse_date(self.meta.get("reviewed"))
 
-    @property
+    @cached_property
     def is_draft(self) -> bool:
         return self.meta.get("status") == "draft"
 
@@ -183,7 +184,7 @@ class NationalText(Document):
     def choose_location_code(self) -> str | None:
         return text(mapping(self.meta, "choose_location"), "code")
 
-    @property
+    @cached_property
     def revision(self) -> str:
         return content_hash(self.body)
 
@@ -204,23 +205,23 @@ class Overlay(Document):
     def url(self) -> str:
         return f"/{self.collection}/{self.slug}/"
 
-    @property
+    @cached_property
     def uses(self) -> str | None:
         return text(self.meta, "uses")
 
-    @property
+    @cached_property
     def title(self) -> str | None:
         return text(self.meta, "title")
 
-    @property
+    @cached_property
     def department(self) -> str | None:
         return text(self.meta, "department")
 
-    @property
+    @cached_property
     def location_ids(self) -> list[str]:
         return [item for item in items(self.meta, "locations") if isinstance(item, str)]
 
-    @property
+    @cached_property
     def approved(self) -> Approval | None:
         return Approval.from_data(self.meta.get("approved"))
 
@@ -331,7 +332,7 @@ class Provider:
     def github_team(self) -> str | None:
         return text(self.data, "github_team")
 
-    @property
+    @cached_property
     def experts(self) -> list[Expert]:
         found = []
         for entry in items(self.data, "experts"):
@@ -343,7 +344,7 @@ class Provider:
     def expert(self, name: str | None) -> Expert | None:
         return next((e for e in self.experts if e.name == name), None)
 
-    @property
+    @cached_property
     def locations(self) -> list[Location]:
         found = []
         for index, entry in enumerate(items(self.data, "locations")):

@@ -35,6 +35,7 @@ class Content:
     media: dict[str, MediaFile] = field(default_factory=dict)
     snapshots: Snapshots = field(default_factory=Snapshots)
     problems: list[Diagnostic] = field(default_factory=list)
+    expansions: dict = field(default_factory=dict)  # (overlay file, pinned?) -> Expansion, filled by resolve
 
 
 @dataclass(frozen=True)
@@ -185,14 +186,10 @@ class Repository:
 
     def _read_text(self, path: Path, problems: list[Diagnostic]) -> str | None:
         rel = self.rel(path)
-        try:
-            resolved = path.resolve()
-        except OSError:
-            resolved = path
-        if resolved != self.content_dir.resolve() and not str(resolved).startswith(str(self.content_dir.resolve()) + os.sep):
-            if path != self.root / POLICY_FILE:
-                problems.append(error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read"))
-                return None
+        # Folders are walked without following links, so only a file that is itself a link can lead out.
+        if path.is_symlink() and not self._inside_content(path):
+            problems.append(error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read"))
+            return None
         limit = self._policy.max_file_bytes if self._policy else None
         try:
             size = path.stat().st_size
@@ -206,6 +203,14 @@ class Repository:
         except OSError as exc:
             problems.append(error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror}"))
         return None
+
+    def _inside_content(self, path: Path) -> bool:
+        try:
+            resolved = path.resolve()
+        except OSError:
+            return False
+        root = self.content_dir.resolve()
+        return str(resolved).startswith(str(root) + os.sep)
 
     def _read_yaml(self, path: Path, schema: str, problems: list[Diagnostic]) -> tuple[dict, LineMap] | None:
         rel = self.rel(path)

@@ -192,7 +192,13 @@ def approved_bodies(overlay, history: GitView | None) -> BodyLookup:
 
 
 def expand_overlay(content: Content, provider: Provider, overlay, history: GitView | None = None) -> Expansion:
-    """The overlay's page; with ``history``, national texts at their approved revisions."""
-    body, first_line = overlay_body(overlay)
-    body_of = approved_bodies(overlay, history) if history is not None else current_body
-    return Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
+    """The overlay's page; with ``history``, national texts at their approved revisions.
+
+    Expanded once per overlay and mode, then shared by every check and the build.
+    """
+    key = (overlay.rel, history is not None)
+    if key not in content.expansions:
+        body, first_line = overlay_body(overlay)
+        body_of = approved_bodies(overlay, history) if history is not None else current_body
+        content.expansions[key] = Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
+    return content.expansions[key]

@@ -5,6 +5,7 @@ Lines inside fenced code blocks are text, never headings or directives.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -86,7 +87,13 @@ def parse_heading(line: str) -> tuple[str, str | None] | None:
     return text, heading_id
 
 
-def headings(body: str, first_line: int) -> list[Heading]:
+@functools.lru_cache(maxsize=4096)
+def headings(body: str, first_line: int) -> tuple[Heading, ...]:
+    """The level-2 headings of ``body`` (cached: national texts are read by many overlays)."""
+    return tuple(_headings(body, first_line))
+
+
+def _headings(body: str, first_line: int) -> list[Heading]:
     found = []
     for number, line, fenced in _outside_fences(body, first_line):
         if fenced:
@@ -97,8 +104,9 @@ def headings(body: str, first_line: int) -> list[Heading]:
     return found
 
 
-def split_sections(body: str, first_line: int) -> tuple[str, list[Section]]:
-    """The text before the first level-2 heading, and the sections after it."""
+@functools.lru_cache(maxsize=4096)
+def split_sections(body: str, first_line: int) -> tuple[str, tuple[Section, ...]]:
+    """The text before the first level-2 heading, and the sections after it (cached, immutable)."""
     lines = body.splitlines(keepends=True)
     starts = [(h.line - first_line, h) for h in headings(body, first_line)]
     intro_end = starts[0][0] if starts else len(lines)
@@ -107,7 +115,7 @@ def split_sections(body: str, first_line: int) -> tuple[str, list[Section]]:
     for index, (start, heading) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(lines)
         sections.append(Section(heading.id, heading.text, heading.line, "".join(lines[start:end])))
-    return intro, sections
+    return intro, tuple(sections)
 
 
 def directives(body: str, first_line: int) -> list[Directive]:
