@@ -31,7 +31,7 @@ def require_provider(content: Content, provider_id: str) -> None:
 
 
 def validate(repo: Repository, today: dt.date, provider_id: str | None = None, strict: bool = False) -> Validation:
-    content = repo.load()
+    content = repo.load(only_provider=provider_id)
     if provider_id is not None:
         require_provider(content, provider_id)
     found = checks.run_all(content, today, provider_id, repo.git)
@@ -77,7 +77,7 @@ def build(
 
     With ``approved_only`` False (a preview), national texts are shown as they are now, not as approved.
     """
-    content = repo.load()
+    content = repo.load(only_provider=provider_ids[0] if provider_ids and len(provider_ids) == 1 else None)
     for provider_id in provider_ids or []:
         require_provider(content, provider_id)
     selected = provider_ids or sorted(content.providers)

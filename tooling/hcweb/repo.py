@@ -159,7 +159,8 @@ class Repository:
 
     # -- loading -----------------------------------------------------------
 
-    def load(self) -> Content:
+    def load(self, only_provider: str | None = None) -> Content:
+        """Everything, or (``only_provider``) the registry, the national texts and that provider's own files."""
         problems: list[Diagnostic] = []
         policy_doc = self._read_yaml(self.root / POLICY_FILE, "policy", problems)
         content = Content(policy=Policy.from_data(policy_doc[0] if policy_doc else None), problems=problems)
@@ -168,7 +169,7 @@ class Repository:
             problems.append(error(POLICY_FILE, 1, "layout", "the repository has no content/ folder"))
             return content
         self._load_national(content)
-        self._load_providers(content)
+        self._load_providers(content, only_provider)
         self._load_media(content)
         content.snapshots = load_snapshots(self.root, self.schemas)
         problems.extend(content.snapshots.problems)
@@ -269,7 +270,7 @@ class Repository:
                 text_id = f"{collection}/{slug}"
                 content.national[text_id] = NationalText(rel, source, id=text_id)
 
-    def _load_providers(self, content: Content) -> None:
+    def _load_providers(self, content: Content, only_provider: str | None = None) -> None:
         folder = self.content_dir / "providers"
         if not folder.is_dir():
             return
@@ -284,7 +285,8 @@ class Repository:
             data, lines = loaded if loaded else ({}, LineMap())
             provider = Provider(provider_dir.name, self.rel(registry), data, lines)
             content.providers[provider.id] = provider
-            self._load_provider_files(provider, provider_dir, content)
+            if only_provider is None or provider.id == only_provider:
+                self._load_provider_files(provider, provider_dir, content)
 
     def _load_provider_files(self, provider: Provider, provider_dir: Path, content: Content) -> None:
         problems = content.problems

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
+from ..model import NationalText, Provider
 from ..repo import Content, GitView
 from . import data, html, links, media, national, overlays, providers, site
 
@@ -15,6 +16,19 @@ class CheckContext:
     content: Content
     today: dt.date
     git: GitView | None = None
+    scope: str | None = None  # one provider's site only
+
+    def in_scope(self) -> list[Provider]:
+        """The providers whose own files are checked."""
+        if self.scope is None:
+            return list(self.content.providers.values())
+        return [self.content.providers[self.scope]]
+
+    def texts_in_scope(self) -> list[NationalText]:
+        if self.scope is None:
+            return list(self.content.national.values())
+        relevant = relevant_paths(self.content, self.scope)
+        return [text for text in self.content.national.values() if text.rel in relevant]
 
 
 def run_all(content: Content, today: dt.date, provider_id: str | None = None, git: GitView | None = None) -> list[Diagnostic]:
@@ -22,7 +36,7 @@ def run_all(content: Content, today: dt.date, provider_id: str | None = None, gi
 
     With ``git``, overlays are checked at the revisions their experts approved.
     """
-    context = CheckContext(content, today, git)
+    context = CheckContext(content, today, git, provider_id)
     found = list(content.problems)
     found += providers.check(context)
     found += national.check(context)

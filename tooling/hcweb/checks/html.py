@@ -107,9 +107,9 @@ def check(context: CheckContext) -> list[Diagnostic]:
     content = context.content
     hosts, depth = content.policy.iframe_hosts, content.policy.max_heading_level
     found: list[Diagnostic] = []
-    for text in content.national.values():
+    for text in context.texts_in_scope():
         found += scan(text.body, text.rel, text.body_line, hosts, depth)
-    for provider in content.providers.values():
+    for provider in context.in_scope():
         for document in (*provider.overlays, *provider.pages, *provider.events):
             found += scan(document.body, document.rel, document.body_line, hosts, depth)
         for snippet in provider.snippets.values():

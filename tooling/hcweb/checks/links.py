@@ -36,7 +36,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
 
     content = context.content
     found: list[Diagnostic] = []
-    for provider in content.providers.values():
+    for provider in context.in_scope():
         site = _site_anchors(context, provider)
         adopters: dict[str, set[str]] = {}
         for other in content.providers.values():

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for provider in context.content.providers.values():
+    for provider in context.in_scope():
         if provider.logo:
             logo = ImageRef(provider.lines("site", "logo"), provider.logo, provider.name)
             found += _check_image(context, provider, provider.rel, logo, "as the logo on every page")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for text in context.content.national.values():
+    for text in context.texts_in_scope():
         found += _ownership(context, text)
         found += _review(context, text)
         found += _structure(text)

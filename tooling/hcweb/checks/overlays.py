@@ -25,7 +25,7 @@ def national_ids(content: Content, provider: Provider, overlay: Overlay) -> list
 
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for provider in context.content.providers.values():
+    for provider in context.in_scope():
         for overlay in provider.overlays:
             found += _uses(context.content, overlay)
             found += _local_references(provider, overlay)

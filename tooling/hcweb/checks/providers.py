@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for provider in context.content.providers.values():
+    for provider in context.in_scope():
         if not provider.data:
             continue  # unreadable or broken YAML, already reported
         rel, lines = provider.rel, provider.lines

@@ -25,7 +25,7 @@ def site_urls(provider: Provider) -> list[tuple[str, str, int]]:
 
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for provider in context.content.providers.values():
+    for provider in context.in_scope():
         found += _urls(provider)
         found += _events(context, provider)
         found += _pages(provider)
