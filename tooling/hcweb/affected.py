@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -20,9 +18,9 @@ from typing import Iterator
 import git
 
 from .errors import HcwebError
-from .media import image_refs
 from .repo import Content, Repository
-from .site.pages import SiteContext, site_pages
+from .site.build import provider_site, site_inputs
+from .site.pages import SiteContext
 
 GLOBAL_PATHS = ("overrides/", "schemas/", "tooling/", "hcweb.yml", "pyproject.toml", "constraints.txt")
 
@@ -55,21 +53,13 @@ def checkout(repo: Repository, base: str) -> Iterator[Path]:
 
 
 def fingerprint(repo: Repository, content: Content, provider_id: str, today: dt.date) -> str:
-    """A hash of everything the provider's site shows: its pages, their metadata and the images they use."""
-    digest = hashlib.sha256()
+    """A hash of everything the provider's site is made from (the same one incremental builds use)."""
     context = SiteContext(content, content.providers[provider_id], repo.git, today)
     try:
-        pages = site_pages(context)
+        spec = provider_site(context, repo.overrides_dir)
     except Exception as exc:  # noqa: BLE001 - broken content changes the output too: the build will say how
         return f"unbuildable: {type(exc).__name__}"
-    media: set[str] = {context.provider.logo} if context.provider.logo else set()
-    for page in pages:
-        digest.update(json.dumps([page.path, page.markdown, page.meta], sort_keys=True, default=str).encode())
-        media |= {ref.path for ref in image_refs(page.markdown, 1)}
-    for name in sorted(media):
-        image = repo.content_dir / "media" / name
-        digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"missing"))
-    return digest.hexdigest()
+    return site_inputs(spec, repo.content_dir / "media", repo.overrides_dir)
 
 
 def affected(repo: Repository, base: str, today: dt.date) -> list[str]:

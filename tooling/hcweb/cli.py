@@ -75,10 +75,18 @@ def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, s
 @click.option("--catalogue", is_flag=True, help="Also build the catalogue of national texts and the coordinator dashboard (OUT/catalogue/).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ in the repository).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Sites built in parallel, one process each.")
+@click.option("--force", is_flag=True, help="Rebuild every site, also those whose inputs have not changed.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def build(
-    obj: Context, provider_ids: tuple[str, ...], build_all: bool, catalogue: bool, out: Path | None, jobs: int, today: dt.datetime | None
+    obj: Context,
+    provider_ids: tuple[str, ...],
+    build_all: bool,
+    catalogue: bool,
+    out: Path | None,
+    jobs: int,
+    force: bool,
+    today: dt.datetime | None,
 ) -> None:
     """Build one static website per provider into OUT/<provider-id>/, and the catalogue with --catalogue."""
     if build_all and provider_ids:
@@ -95,7 +103,7 @@ def build(
         if not (build_all or provider_ids):
             return
     try:
-        validation, results = commands.build(repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs)
+        validation, results = commands.build(repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force)
     except ContentErrors:
         validation = commands.validate(repo, _today(today), provider_ids[0] if len(provider_ids) == 1 else None)
         click.echo(render(validation.diagnostics, "text"), err=True)
@@ -105,7 +113,9 @@ def build(
         click.echo(render(warnings, "text"), err=True)
     failed = []
     for result in results:
-        if result.ok:
+        if result.unchanged:
+            click.echo(f"unchanged {result.provider_id}: its inputs are those of {out_dir / result.provider_id}, not rebuilt")
+        elif result.ok:
             click.echo(f"built {result.provider_id}: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / result.provider_id}")
         else:
             failed.append(result.provider_id)

@@ -71,7 +71,13 @@ def write_codeowners(repo: Repository) -> bool:
 
 
 def build(
-    repo: Repository, provider_ids: list[str] | None, out_dir: Path, today: dt.date, jobs: int = 1, approved_only: bool = True
+    repo: Repository,
+    provider_ids: list[str] | None,
+    out_dir: Path,
+    today: dt.date,
+    jobs: int = 1,
+    approved_only: bool = True,
+    incremental: bool = True,
 ) -> tuple[Validation, list[BuildResult]]:
     """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
 
@@ -91,4 +97,4 @@ def build(
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")
     specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
-    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs)
+    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs, repo.overrides_dir, incremental)

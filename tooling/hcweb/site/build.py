@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import hashlib
+import json
 import logging
 import multiprocessing
 import os
@@ -19,6 +21,7 @@ from typing import Callable
 import yaml
 
 from ..errors import BuildFailed
+from ..files import write_atomic
 from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
 from .mkdocs_config import mkdocs_config
@@ -34,6 +37,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
+    unchanged: bool = False  # not rebuilt: its inputs are those of the site already there
 
 
 @dataclass
@@ -176,16 +180,52 @@ def recover(out_dir: Path, provider_id: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int = 1) -> list[BuildResult]:
-    """Build each site; a site replaces the old one only when its build succeeded."""
+def site_inputs(spec: SiteSpec, media_dir: Path, design: Path) -> str:
+    """A hash of everything a site is made from: its merged pages (national texts at their pinned
+    revisions included), the images it shows, the design, and the versions of hcweb and the renderer."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for package in ("hcweb", "mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown"):
+        digest.update(f"{package}={version(package)};".encode())
+    for page in spec.pages:
+        digest.update(json.dumps([page.path, page.markdown, page.meta, page.assets], sort_keys=True, default=str).encode())
+    media = {spec.logo} if spec.logo else set()
+    for page in spec.pages:
+        media |= {ref.path for ref in image_refs(page.markdown, 1)}
+    for name in sorted(media):
+        image = media_dir / name
+        digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
+    for path in sorted(design.rglob("*")) if design.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(design).as_posix().encode() + path.read_bytes())
+    digest.update(repr(spec.frame_hosts).encode())
+    return digest.hexdigest()
+
+
+def build_sites(
+    specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int = 1, design: Path | None = None, incremental: bool = True
+) -> list[BuildResult]:
+    """Build each site; a site replaces the old one only when its build succeeded.
+
+    Incremental: a site whose inputs are those of its last good build is not rebuilt.
+    """
     with output_lock(out_dir):
-        return _build_sites(specs, out_dir, media_dir, jobs)
+        return _build_sites(specs, out_dir, media_dir, jobs, design, incremental)
 
 
-def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int) -> list[BuildResult]:
+def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int, design: Path | None, incremental: bool) -> list[BuildResult]:
     staged = []
+    skipped: dict[str, BuildResult] = {}
+    inputs: dict[str, str] = {}
+    record = out_dir / ".hcweb-inputs"
     for spec in specs:
         recover(out_dir, spec.name)
+        inputs[spec.name] = site_inputs(spec, media_dir, design or Path("/nonexistent"))
+        previous = record / spec.name
+        if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
+            skipped[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
+            continue
         staged.append((spec, *stage(spec, out_dir, media_dir)))
     if jobs > 1 and len(staged) > 1:
         spawn = multiprocessing.get_context("spawn")
@@ -200,17 +240,19 @@ def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: in
             write_open_data(site_tmp, spec.pages)
             add_word_forms(site_tmp, spec.pages)
             add_content_security_policy(site_tmp, spec.frame_hosts)
+            (record / spec.name).unlink(missing_ok=True)
             swap_in(site_tmp, out_dir / spec.name)
+            record.mkdir(exist_ok=True)
+            write_atomic(record / spec.name, inputs[spec.name])
         else:
             shutil.rmtree(site_tmp, ignore_errors=True)
         shutil.rmtree(config_file.parent, ignore_errors=True)
-    return results
+    built = {result.provider_id: result for result in results}
+    return [skipped.get(spec.name) or built[spec.name] for spec in specs]
 
 
 def write_open_data(site_dir: Path, pages: list[Page]) -> None:
     """/api/pages.json: the site's texts with attribution, for reuse by others."""
-    import json
-
     records = []
     for page in pages:
         hcweb = page.meta.get("hcweb", {})

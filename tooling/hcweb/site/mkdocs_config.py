@@ -24,6 +24,11 @@ THEME_FEATURES = [
 ]
 
 
+# A menu group with more entries than this is split by first letter, so that the part of the
+# menu each page carries stays small however large the site grows (with navigation.prune).
+MAX_GROUP = 40
+
+
 def navigation(pages: list[Page]) -> list:
     """Home first, then one menu group per collection, the locations, and the rest."""
     nav: list = []
@@ -37,7 +42,21 @@ def navigation(pages: list[Page]) -> list:
             groups[page.group] = []
             nav.append({page.group: groups[page.group]})
         groups[page.group].append(page.path if page.path.endswith("index.md") else entry)
+    for entries in groups.values():
+        if len(entries) > MAX_GROUP:
+            entries[:] = _by_letter(entries)
     return nav
+
+
+def _by_letter(entries: list) -> list:
+    """Entries in sub-groups by the first letter of their title (A, B, ... Å), sorted within."""
+    plain = [e for e in entries if isinstance(e, str)]
+    letters: dict[str, list] = {}
+    for entry in sorted((e for e in entries if isinstance(e, dict)), key=lambda e: next(iter(e)).casefold()):
+        title = next(iter(entry))
+        letter = title[:1].upper() if title[:1].isalpha() else "#"
+        letters.setdefault(letter, []).append(entry)
+    return plain + [{letter: items} for letter, items in letters.items()]
 
 
 def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_dir: Path, overrides: Path) -> dict:
