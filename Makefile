@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate browser-test clean
+.PHONY: site test validate browser-test bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,8 @@ browser-test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) site
+
+bench: $(STAMP)
+	cd bench && ../$(BIN)/python bench_validate.py
+	cd bench && ../$(BIN)/python bench_build.py
+	cd bench && ../$(BIN)/python bench_sites.py

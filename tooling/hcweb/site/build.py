@@ -69,10 +69,14 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> tuple[Path, Path]:
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     docs = staging / "docs"
     used_media: set[str] = {spec.logo} if spec.logo else set()
+    hcweb_meta: dict[str, dict] = {}
     for page in spec.pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        front = yaml.safe_dump(page.meta, allow_unicode=True, sort_keys=False)
+        plain = {key: value for key, value in page.meta.items() if key != "hcweb"}
+        if "hcweb" in page.meta:
+            hcweb_meta[page.path] = page.meta["hcweb"]
+        front = yaml.dump(plain, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
         used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
         markdown = relative_site_links(relative_media_links(page.markdown, page.path), page.url)
         target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
@@ -85,8 +89,13 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> tuple[Path, Path]:
         shutil.copyfile(media_dir / path, target)
     out_dir.mkdir(parents=True, exist_ok=True)
     site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
+    meta_file = staging / "hcweb-meta.json"
+    meta_file.write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
+    config = spec.config(spec.pages, docs, site_tmp)
+    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
+    config.setdefault("extra", {})["hcweb_meta"] = str(meta_file)
     config_file = staging / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(spec.config(spec.pages, docs, site_tmp), allow_unicode=True, sort_keys=False), encoding="utf-8")
+    config_file.write_text(yaml.dump(config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config_file, site_tmp
 
 
@@ -121,6 +130,7 @@ def render(provider_id: str, config_file: str) -> BuildResult:
         logger.propagate = True
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _RENAME_EXCHANGE = 2
 
 
