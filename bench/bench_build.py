@@ -21,7 +21,7 @@ from measure import HCWEB, VENV_BIN, best_of, line
 sys.path.insert(0, str(PROJECT / "tooling"))
 
 from hcweb.repo import Repository  # noqa: E402
-from hcweb.site.build import provider_site, stage  # noqa: E402
+from hcweb.site.build import provider_site, stage, write_docs  # noqa: E402
 from hcweb.site.pages import SiteContext  # noqa: E402
 
 
@@ -30,8 +30,9 @@ def plain_mkdocs_project(corpus: Path, out: Path) -> Path:
     repo = Repository(corpus)
     content = repo.load(only_provider="hf-00")
     spec = provider_site(SiteContext(content, content.providers["hf-00"], repo.git, dt.date(2026, 11, 29)), repo.overrides_dir)
-    config_file, site_tmp = stage(spec, out, repo.content_dir / "media")
-    shutil.rmtree(site_tmp)
+    site = stage(spec, out, repo.content_dir / "media")
+    config_file = write_docs(site)
+    shutil.rmtree(site.site_tmp)
     project = config_file.parent
     plain = {
         "site_name": "Plain",

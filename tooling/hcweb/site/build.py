@@ -61,42 +61,73 @@ def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
     )
 
 
-def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> tuple[Path, Path]:
-    """Write the pages and mkdocs.yml into a fresh staging folder.
+@dataclass
+class StagedSite:
+    """A site ready to be written and rendered in any process (everything here pickles)."""
 
-    Returns (mkdocs.yml, the temporary site folder MkDocs builds into).
-    """
+    name: str
+    pages: list[Page]
+    config: dict
+    staging: Path
+    site_tmp: Path
+    media: list[tuple[Path, str]]  # (image in content/media, path under docs/media)
+    frame_hosts: tuple[str, ...]
+
+
+def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> StagedSite:
+    """Folders and MkDocs configuration for one site; write_docs() fills the folder."""
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
-    docs = staging / "docs"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
     used_media: set[str] = {spec.logo} if spec.logo else set()
-    hcweb_meta: dict[str, dict] = {}
     for page in spec.pages:
+        used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
+    config = spec.config(spec.pages, staging / "docs", site_tmp)
+    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
+    config.setdefault("extra", {})["hcweb_meta"] = str(staging / "hcweb-meta.json")
+    media = [(media_dir / path, path) for path in sorted(used_media)]  # only the images this site shows
+    return StagedSite(spec.name, spec.pages, config, staging, site_tmp, media, spec.frame_hosts)
+
+
+def write_docs(site: StagedSite) -> Path:
+    """Write the pages, their images and mkdocs.yml into the staging folder; returns mkdocs.yml."""
+    docs = site.staging / "docs"
+    hcweb_meta: dict[str, dict] = {}
+    for page in site.pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         plain = {key: value for key, value in page.meta.items() if key != "hcweb"}
         if "hcweb" in page.meta:
             hcweb_meta[page.path] = page.meta["hcweb"]
         front = yaml.dump(plain, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
-        used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
         markdown = relative_site_links(relative_media_links(page.markdown, page.path), page.url)
         target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
         for name, text in page.assets.items():
-            asset = target.parent / name
-            asset.write_text(text, encoding="utf-8")
-    for path in sorted(used_media):  # only the images this site shows
+            (target.parent / name).write_text(text, encoding="utf-8")
+    for source, path in site.media:
         target = docs / "media" / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(media_dir / path, target)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
-    meta_file = staging / "hcweb-meta.json"
-    meta_file.write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
-    config = spec.config(spec.pages, docs, site_tmp)
-    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
-    config.setdefault("extra", {})["hcweb_meta"] = str(meta_file)
-    config_file = staging / "mkdocs.yml"
-    config_file.write_text(yaml.dump(config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return config_file, site_tmp
+        shutil.copyfile(source, target)
+    (site.staging / "hcweb-meta.json").write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
+    config_file = site.staging / "mkdocs.yml"
+    config_file.write_text(yaml.dump(site.config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return config_file
+
+
+def make_site(site: StagedSite) -> BuildResult:
+    """Everything of one site that needs no other site: write, render, and finish its files.
+
+    Runs in a worker process when sites are built in parallel.
+    """
+    started = time.perf_counter()
+    result = render(site.name, str(write_docs(site)))
+    if result.ok:
+        write_open_data(site.site_tmp, site.pages)
+        add_word_forms(site.site_tmp, site.pages)
+        add_content_security_policy(site.site_tmp, site.frame_hosts)
+    result.pages = len(site.pages)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def render(provider_id: str, config_file: str) -> BuildResult:
@@ -225,7 +256,7 @@ def build_sites(
 
 
 def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int, design: Path | None, incremental: bool) -> list[BuildResult]:
-    staged = []
+    staged: list[StagedSite] = []
     skipped: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
     record = out_dir / ".hcweb-inputs"
@@ -236,27 +267,22 @@ def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: in
         if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
             skipped[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
             continue
-        staged.append((spec, *stage(spec, out_dir, media_dir)))
+        staged.append(stage(spec, out_dir, media_dir))
     if jobs > 1 and len(staged) > 1:
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            futures = [pool.submit(render, spec.name, str(cfg)) for spec, cfg, _ in staged]
-            results = [future.result() for future in futures]
+            results = list(pool.map(make_site, staged))
     else:
-        results = [render(spec.name, str(cfg)) for spec, cfg, _ in staged]
-    for result, (spec, config_file, site_tmp) in zip(results, staged, strict=True):
-        result.pages = len(spec.pages)
+        results = [make_site(site) for site in staged]
+    for result, site in zip(results, staged, strict=True):
         if result.ok:
-            write_open_data(site_tmp, spec.pages)
-            add_word_forms(site_tmp, spec.pages)
-            add_content_security_policy(site_tmp, spec.frame_hosts)
-            (record / spec.name).unlink(missing_ok=True)
-            swap_in(site_tmp, out_dir / spec.name)
+            (record / site.name).unlink(missing_ok=True)
+            swap_in(site.site_tmp, out_dir / site.name)
             record.mkdir(exist_ok=True)
-            write_atomic(record / spec.name, inputs[spec.name])
+            write_atomic(record / site.name, inputs[site.name])
         else:
-            shutil.rmtree(site_tmp, ignore_errors=True)
-        shutil.rmtree(config_file.parent, ignore_errors=True)
+            shutil.rmtree(site.site_tmp, ignore_errors=True)
+        shutil.rmtree(site.staging, ignore_errors=True)
     built = {result.provider_id: result for result in results}
     return [skipped.get(spec.name) or built[spec.name] for spec in specs]
 
