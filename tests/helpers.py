@@ -56,6 +56,14 @@ def make_repo(root: Path, files: dict[str, str | None], date: str = "2026-06-01T
     return root
 
 
+def edit_file(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in the file ``rel`` under ``root``; the text must be there."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run(root: Path, *args: str) -> Result:
     """Run the CLI in-process on ``root``."""
     return CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import TODAY, build_file_tree, commit, run
+from helpers import TODAY, build_file_tree, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
@@ -16,13 +16,6 @@ def affected(repo: Path, base: str = "main") -> list[str]:
     result = run(repo, "affected", "--base", base, "--format", "json", "--today", TODAY)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def edit(repo: Path, rel: str, old: str, new: str) -> None:
-    path = repo / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_no_change_affects_nothing_in_every_format(repo: Path) -> None:
@@ -42,19 +35,19 @@ def test_no_change_affects_nothing_in_every_format(repo: Path) -> None:
     ],
 )
 def test_a_providers_own_files_affect_only_that_provider(repo: Path, rel: str, old: str, new: str) -> None:
-    edit(repo, rel, old, new)
+    edit_file(repo, rel, old, new)
     assert affected(repo) == ["beta-hf"]
 
 
 def test_committed_changes_count_too(repo: Path) -> None:
-    edit(repo, BETA_KNEE, "Oppmøte i resepsjonen", "Oppmøte i vestibylen")
+    edit_file(repo, BETA_KNEE, "Oppmøte i resepsjonen", "Oppmøte i vestibylen")
     commit(repo, "local text")
     assert affected(repo, "HEAD~1") == ["beta-hf"]
     assert affected(repo, "HEAD") == []
 
 
 def test_national_text_change_does_not_affect_a_provider_pinned_to_the_approved_revision(repo: Path) -> None:
-    edit(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.")
+    edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.")
     assert affected(repo) == []  # uncommitted: beta-hf still shows the revision it approved
     commit(repo, "national text revised")
     assert affected(repo, "HEAD~1") == []  # committed: the same
@@ -63,19 +56,19 @@ def test_national_text_change_does_not_affect_a_provider_pinned_to_the_approved_
 
 
 def test_national_text_used_by_a_current_provider_affects_it_once_approved(repo: Path) -> None:
-    edit(repo, KNEE, "Du får time til kontroll etter tre måneder.", "Du får time til kontroll etter seks uker.")
+    edit_file(repo, KNEE, "Du får time til kontroll etter tre måneder.", "Du får time til kontroll etter seks uker.")
     assert run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY).exit_code == 0
     # The changed section is not on beta-hf's page, but the revision it shows (and names) is new.
     assert affected(repo) == ["beta-hf"]
 
 
 def test_review_date_of_a_national_text_affects_its_users(repo: Path) -> None:
-    edit(repo, KNEE, "reviewed: 2026-03-01", "reviewed: 2026-09-01")
+    edit_file(repo, KNEE, "reviewed: 2026-03-01", "reviewed: 2026-09-01")
     assert affected(repo) == ["beta-hf"]  # the page shows the review date; alfa-hf does not use the text
 
 
 def test_owner_name_shown_on_other_sites(repo: Path) -> None:
-    edit(repo, "content/providers/alfa-hf/provider.yml", "name: Helse Alfa HF", "name: Helse Alfa og Omegn HF")
+    edit_file(repo, "content/providers/alfa-hf/provider.yml", "name: Helse Alfa HF", "name: Helse Alfa og Omegn HF")
     assert affected(repo) == ["alfa-hf", "beta-hf"]  # beta-hf's knee page names alfa-hf as the owner
 
 
@@ -101,7 +94,7 @@ def test_an_image_affects_the_sites_that_show_it(repo: Path) -> None:
 
 
 def test_waiting_times_affect_the_sites_that_show_them(repo: Path) -> None:
-    edit(repo, KNEE, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nchoose_location:\n  code: kneprotese\n")
+    edit_file(repo, KNEE, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nchoose_location:\n  code: kneprotese\n")
     commit(repo, "code")
     build_file_tree(
         repo,

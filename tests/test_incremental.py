@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import TODAY, run
+from helpers import TODAY, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 CATARACT = "content/common/treatments/cataract-surgery.md"
@@ -19,13 +19,6 @@ def build(repo: Path) -> str:
     result = run(repo, "build", "--all", "--today", TODAY)
     assert result.exit_code == 0, result.output
     return result.output
-
-
-def edit(repo: Path, rel: str, old: str, new: str) -> None:
-    path = repo / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_nothing_changed_nothing_rebuilt(repo: Path) -> None:
@@ -48,7 +41,7 @@ def test_nothing_changed_nothing_rebuilt(repo: Path) -> None:
 def test_a_change_rebuilds_the_sites_it_affects_and_only_those(repo: Path, rel: str, old: str, new: str, rebuilt: str, page: str, text: str | None) -> None:
     build(repo)
     before = {provider: snapshot(repo / "site" / provider) for provider in ("alfa-hf", "beta-hf")}
-    edit(repo, rel, old, new)
+    edit_file(repo, rel, old, new)
     if rel == CATARACT:
         assert run(repo, "approve", str(repo / "content/providers/alfa-hf/treatments/cataract-surgery.md"), "--by", "Kari Berg", "--today", TODAY).exit_code == 0
         text = "gradvis uklar"
@@ -63,7 +56,7 @@ def test_a_change_rebuilds_the_sites_it_affects_and_only_those(repo: Path, rel: 
 def test_national_change_a_pinned_provider_has_not_approved_rebuilds_nothing(repo: Path) -> None:
     build(repo)
     before = snapshot(repo / "site")
-    edit(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg.")
+    edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg.")
     output = build(repo)
     assert "unchanged beta-hf" in output
     assert snapshot(repo / "site") == before

@@ -278,29 +278,19 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
             for page in offered:
                 lines.append(f"- [{md_text(page.title)}](../{page.path})")
         pages.append(
-            Page(
-                path=f"locations/{location.id}.md",
-                url=url,
-                title=location.name,
-                markdown="\n".join(lines) + "\n",
-                meta={
-                    "title": location.name,
-                    "description": f"{location.name}: adresse, telefon, åpningstider og veibeskrivelse.",
-                    "hcweb": {"kind": "location", "jsonld": _location_jsonld(context, location, url)},
-                },
+            _generated(
+                f"locations/{location.id}.md",
+                url,
+                location.name,
+                lines,
+                f"{location.name}: adresse, telefon, åpningstider og veibeskrivelse.",
+                "location",
+                {provider.rel} | {overlays[p.url].rel for p in offered if p.url in overlays},
                 group="Steder",
-                files={provider.rel} | {overlays[p.url].rel for p in offered if p.url in overlays},
+                hcweb={"jsonld": _location_jsonld(context, location, url)},
             )
         )
-    index = Page(
-        path="locations/index.md",
-        url="/locations/",
-        title="Steder",
-        markdown="\n".join(listing) + "\n",
-        meta={"title": "Steder", "description": f"Steder der {provider.name} gir behandling.", "hcweb": {"kind": "listing"}},
-        group="Steder",
-        files={provider.rel},
-    )
+    index = _generated("locations/index.md", "/locations/", "Steder", listing, f"Steder der {provider.name} gir behandling.", "listing", {provider.rel}, group="Steder")
     return [index, *pages]
 
 
@@ -348,14 +338,14 @@ def _home_page(context: SiteContext, national: list[Page]) -> Page:
     lines += ["## Steder {#locations}", ""]
     for location in provider.locations:
         lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md), {md_text(location.city)}")
-    return Page(
-        path="index.md",
-        url="/",
-        title=provider.name,
-        markdown="\n".join(lines) + "\n",
-        meta={"title": "Forside", "description": f"{provider.name}: behandlinger, undersøkelser, steder og kontakt.", "hcweb": {"kind": "home"}},
-        files={provider.rel},
-    )
+    description = f"{provider.name}: behandlinger, undersøkelser, steder og kontakt."
+    return _generated("index.md", "/", provider.name, lines, description, "home", {provider.rel}, menu_title="Forside")
+
+
+def _generated(path: str, url: str, title: str, lines: list[str], description: str, kind: str, files: set[str], **extra) -> Page:
+    """A page hcweb writes from the registry (home, locations, events, contact, statement)."""
+    meta = {"title": extra.pop("menu_title", title), "description": description, "hcweb": {"kind": kind, **extra.pop("hcweb", {})}}
+    return Page(path=path, url=url, title=title, markdown="\n".join(lines) + "\n", meta=meta, files=files, **extra)
 
 
 def upcoming_events(events: list[Event], today: dt.date) -> list[Event]:
@@ -378,14 +368,8 @@ def _events_page(context: SiteContext) -> Page:
         if event.summary:
             lines += ["", md_text(event.summary)]
         lines += ["", event.body.strip(), ""]
-    return Page(
-        path="events.md",
-        url="/events/",
-        title="Arrangementer",
-        markdown="\n".join(lines) + "\n",
-        meta={"title": "Arrangementer", "description": f"Kurs, pasientskoler og åpne dager hos {provider.name}.", "hcweb": {"kind": "events"}},
-        files={e.rel for e in provider.events} | {provider.rel},
-    )
+    description = f"Kurs, pasientskoler og åpne dager hos {provider.name}."
+    return _generated("events.md", "/events/", "Arrangementer", lines, description, "events", {e.rel for e in provider.events} | {provider.rel})
 
 
 def _contact_page(context: SiteContext) -> Page:
@@ -409,14 +393,7 @@ def _contact_page(context: SiteContext) -> Page:
         phone = f": [{location.phone}](tel:{location.phone.replace(' ', '')})" if location.phone else ""
         lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md){phone}")
     lines += ["", "Ved akutt sykdom eller skade: ring medisinsk nødtelefon 113. Legevakt: 116 117."]
-    return Page(
-        path="contact.md",
-        url="/contact/",
-        title="Kontakt oss",
-        markdown="\n".join(lines) + "\n",
-        meta={"title": "Kontakt oss", "description": f"Kontaktinformasjon for {provider.name}.", "hcweb": {"kind": "contact"}},
-        files={provider.rel},
-    )
+    return _generated("contact.md", "/contact/", "Kontakt oss", lines, f"Kontaktinformasjon for {provider.name}.", "contact", {provider.rel})
 
 
 def _accessibility_page(context: SiteContext) -> Page:
@@ -436,11 +413,5 @@ def _accessibility_page(context: SiteContext) -> Page:
         "",
         f"Finner du noe som ikke fungerer for deg, vil vi gjerne høre det. Skriv til [{email}](mailto:{email}).",
     ]
-    return Page(
-        path="accessibility.md",
-        url="/accessibility/",
-        title="Tilgjengelighetserklæring",
-        markdown="\n".join(lines) + "\n",
-        meta={"title": "Tilgjengelighetserklæring", "description": f"Tilgjengelighetserklæring for nettstedet til {provider.name}.", "hcweb": {"kind": "statement"}},
-        files={provider.rel},
-    )
+    description = f"Tilgjengelighetserklæring for nettstedet til {provider.name}."
+    return _generated("accessibility.md", "/accessibility/", "Tilgjengelighetserklæring", lines, description, "statement", {provider.rel})
