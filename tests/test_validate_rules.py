@@ -232,6 +232,14 @@ CASES = {
         lambda t: edit(t, "content/providers/beta-hf/pages/om-oss.md", "Et lite helseforetak.", "Les om [henvisning](/treatments/knee-replacement/#henvisning)."),
         "content/providers/beta-hf/pages/om-oss.md:8: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
     ),
+    "overlay that includes nothing from the text it uses": (
+        lambda t: t.__setitem__(BETA_KNEE, t[BETA_KNEE].split("---\n")[0] + "---\n" + t[BETA_KNEE].split("---\n")[1] + "---\n## Bare lokalt {#local}\nTekst.\n"),
+        f"{BETA_KNEE}:2: error: the page includes nothing from 'treatments/knee-replacement'; include its sections, or leave the body empty to show all of it [uses-not-included]",
+    ),
+    "provider id reserved for the catalogue": (
+        lambda t: t.update({"content/providers/catalogue/provider.yml": t[BETA].replace("id: beta-hf", "id: catalogue")}),
+        "content/providers/catalogue/provider.yml:1: error: 'catalogue' is reserved for the catalogue of national texts; choose another id [provider-id]",
+    ),
     "snippet with front matter": (
         lambda t: t.update({"content/providers/beta-hf/snippets/parkering.md": "---\ntitle: P\n---\nParkering.\n"}),
         "content/providers/beta-hf/snippets/parkering.md:1: error: a snippet has no front matter; remove the lines between --- [front-matter]",

@@ -33,6 +33,15 @@ def check(context: CheckContext) -> list[Diagnostic]:
             expansion = expand_overlay(context.content, provider, overlay, context.git)
             found += expansion.problems
             found += _revisions(context, overlay, expansion)
+            if overlay.uses in context.content.national and overlay.uses not in expansion.included and not expansion.problems:
+                found.append(
+                    error(
+                        overlay.rel,
+                        overlay.lines("uses"),
+                        "uses-not-included",
+                        f"the page includes nothing from '{overlay.uses}'; include its sections, or leave the body empty to show all of it",
+                    )
+                )
             found += _anchors(expansion)
         for snippet in provider.snippets.values():
             # A snippet's own problems (bad targets, cycles) are reported once, at the snippet.

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, error
 from ..model import items, text
 
+# Output folders next to the provider sites.
+RESERVED_IDS = {"catalogue": "the catalogue of national texts"}
+
 if TYPE_CHECKING:
     from . import CheckContext
 
@@ -18,6 +21,8 @@ def check(context: CheckContext) -> list[Diagnostic]:
         if not provider.data:
             continue  # unreadable or broken YAML, already reported
         rel, lines = provider.rel, provider.lines
+        if provider.id in RESERVED_IDS:
+            found.append(error(rel, lines("id"), "provider-id", f"'{provider.id}' is reserved for {RESERVED_IDS[provider.id]}; choose another id"))
         declared = text(provider.data, "id")
         if declared and declared != provider.id:
             found.append(
