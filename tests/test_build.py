@@ -193,6 +193,9 @@ def test_interrupted_swap_is_recovered(built: Path, repo: Path) -> None:
 def test_parallel_build_in_separate_processes(repo: Path) -> None:
     result = run(repo, "build", "--all", "--jobs", "2", "--today", TODAY)
     assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()  # not a terminal: plain progress lines, as CI shows them
+    for provider in ("alfa-hf", "beta-hf"):
+        assert lines.index(f"building {provider}") < lines.index(f"finished {provider}")
     assert "Kneprotese" in page(repo / "site/beta-hf", "treatments/knee-replacement")
 
 

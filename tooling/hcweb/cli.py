@@ -103,7 +103,10 @@ def build(
         if not (build_all or provider_ids):
             return
     try:
-        validation, results = commands.build(repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force)
+        with BuildProgress() as progress:
+            validation, results = commands.build(
+                repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force, progress=progress
+            )
     except ContentErrors:
         validation = commands.validate(repo, _today(today), provider_ids[0] if len(provider_ids) == 1 else None)
         click.echo(render(validation.diagnostics, "text"), err=True)
@@ -345,6 +348,38 @@ def sync_helsenorge(obj: Context, mirror: str | None, today: dt.datetime | None)
 
     repo = obj.repo
     _report_sync(helsenorge.sync(repo.root, repo.load(), repo.schemas, _today(today), mirror), "helsenorge")
+
+
+class BuildProgress:
+    """Progress of a build: a bar for the whole run on a terminal, one plain line per event elsewhere (CI)."""
+
+    def __enter__(self):
+        self.bar = None
+        if sys.stderr.isatty() and not os.environ.get("CI"):
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("merging and checking", total=None)
+        return self
+
+    def __call__(self, name: str, result) -> None:
+        if self.bar is None:
+            click.echo(f"{'building' if result is None else 'finished'} {name}", err=True)
+            return
+        task = self.bar.tasks[0]
+        if task.total is None:
+            self.bar.update(self.task, total=0)
+        if result is None:
+            self.bar.update(self.task, description=f"building {name}", total=task.total + 1)
+        else:
+            if task.total <= task.completed:
+                self.bar.update(self.task, total=task.completed + 1)
+            self.bar.update(self.task, advance=1, description=f"{'unchanged' if result.unchanged else 'built'} {name}")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def main() -> None:

@@ -78,6 +78,7 @@ def build(
     jobs: int = 1,
     approved_only: bool = True,
     incremental: bool = True,
+    progress=None,
 ) -> tuple[Validation, list[BuildResult]]:
     """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
 
@@ -97,4 +98,4 @@ def build(
     if validation.errors:
         raise ContentErrors(len(validation.errors), "build")
     specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
-    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs, repo.overrides_dir, incremental)
+    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs, repo.overrides_dir, incremental, progress)

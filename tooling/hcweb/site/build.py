@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -244,18 +244,29 @@ def site_inputs(spec: SiteSpec, media_dir: Path, design: Path) -> str:
     return digest.hexdigest()
 
 
+Progress = Callable[[str, BuildResult | None], None]  # (site, result when done; None when it starts)
+
+
 def build_sites(
-    specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int = 1, design: Path | None = None, incremental: bool = True
+    specs: list[SiteSpec],
+    out_dir: Path,
+    media_dir: Path,
+    jobs: int = 1,
+    design: Path | None = None,
+    incremental: bool = True,
+    progress: Progress | None = None,
 ) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded.
 
     Incremental: a site whose inputs are those of its last good build is not rebuilt.
     """
     with output_lock(out_dir):
-        return _build_sites(specs, out_dir, media_dir, jobs, design, incremental)
+        return _build_sites(specs, out_dir, media_dir, jobs, design, incremental, progress or (lambda name, result: None))
 
 
-def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int, design: Path | None, incremental: bool) -> list[BuildResult]:
+def _build_sites(
+    specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int, design: Path | None, incremental: bool, progress: Progress
+) -> list[BuildResult]:
     staged: list[StagedSite] = []
     skipped: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
@@ -266,14 +277,26 @@ def _build_sites(specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: in
         previous = record / spec.name
         if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
             skipped[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
+            progress(spec.name, skipped[spec.name])
             continue
         staged.append(stage(spec, out_dir, media_dir))
     if jobs > 1 and len(staged) > 1:
         spawn = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            results = list(pool.map(make_site, staged))
+            futures = {pool.submit(make_site, site): site.name for site in staged}
+            for site in staged:
+                progress(site.name, None)
+            done: dict[str, BuildResult] = {}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                progress(futures[future], done[futures[future]])
+            results = [done[site.name] for site in staged]
     else:
-        results = [make_site(site) for site in staged]
+        results = []
+        for site in staged:
+            progress(site.name, None)
+            results.append(make_site(site))
+            progress(site.name, results[-1])
     for result, site in zip(results, staged, strict=True):
         if result.ok:
             (record / site.name).unlink(missing_ok=True)
