@@ -19,7 +19,7 @@ import git
 
 from .errors import HcwebError
 from .repo import Content, Repository
-from .site.build import provider_site, site_inputs
+from .site.build import design_digest, provider_site, site_inputs
 from .site.pages import SiteContext
 
 GLOBAL_PATHS = ("overrides/", "schemas/", "tooling/", "hcweb.yml", "pyproject.toml", "constraints.txt")
@@ -52,14 +52,14 @@ def checkout(repo: Repository, base: str) -> Iterator[Path]:
             handle.git.worktree("remove", "--force", str(path))
 
 
-def fingerprint(repo: Repository, content: Content, provider_id: str, today: dt.date) -> str:
+def fingerprint(repo: Repository, content: Content, provider_id: str, today: dt.date, shared: str) -> str:
     """A hash of everything the provider's site is made from (the same one incremental builds use)."""
     context = SiteContext(content, content.providers[provider_id], repo.git, today)
     try:
         spec = provider_site(context, repo.overrides_dir)
     except Exception as exc:  # noqa: BLE001 - broken content changes the output too: the build will say how
         return f"unbuildable: {type(exc).__name__}"
-    return site_inputs(spec, repo.content_dir / "media", repo.overrides_dir)
+    return site_inputs(spec, repo.content_dir / "media", shared)
 
 
 def affected(repo: Repository, base: str, today: dt.date) -> list[str]:
@@ -73,9 +73,10 @@ def affected(repo: Repository, base: str, today: dt.date) -> list[str]:
     with checkout(repo, base) as base_root:
         old_repo = Repository(base_root)
         old = old_repo.load()
+        old_shared, head_shared = design_digest(old_repo.overrides_dir), design_digest(repo.overrides_dir)
         return [
             provider_id
             for provider_id in providers
             if provider_id not in old.providers
-            or fingerprint(old_repo, old, provider_id, today) != fingerprint(repo, head, provider_id, today)
+            or fingerprint(old_repo, old, provider_id, today, old_shared) != fingerprint(repo, head, provider_id, today, head_shared)
         ]

@@ -96,7 +96,11 @@ def build(
     repo = obj.repo
     out_dir = (out or repo.root / "site").resolve()
     if catalogue:
-        result = commands.build_catalogue(repo, out_dir, _today(today))
+        try:
+            result = commands.build_catalogue(repo, out_dir, _today(today))
+        except ContentErrors as exc:
+            click.echo(render(exc.diagnostics, "text"), err=True)
+            raise
         if not result.ok:
             raise BuildFailed("the catalogue build failed: " + "; ".join(result.messages))
         click.echo(f"built the catalogue: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / 'catalogue'}")
@@ -107,9 +111,8 @@ def build(
             validation, results = commands.build(
                 repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force, progress=progress
             )
-    except ContentErrors:
-        validation = commands.validate(repo, _today(today), provider_ids[0] if len(provider_ids) == 1 else None)
-        click.echo(render(validation.diagnostics, "text"), err=True)
+    except ContentErrors as exc:
+        click.echo(render(exc.diagnostics, "text"), err=True)
         raise
     warnings = [d for d in validation.diagnostics if not d.is_error]
     if warnings:

@@ -47,7 +47,7 @@ def build_catalogue(repo: Repository, out_dir: Path, today: dt.date) -> BuildRes
     content = repo.load()
     errors = [d for d in checks.run_all(content, today, git=repo.git) if d.is_error and d.path.startswith("content/common/")]
     if errors:
-        raise ContentErrors(len(errors), "catalogue build")
+        raise ContentErrors(errors, "catalogue build")
     return build_sites([catalogue_site(content, repo.git, today, repo.overrides_dir)], out_dir, repo.content_dir / "media")[0]
 
 
@@ -96,6 +96,6 @@ def build(
             found += checks.run_all(content, today, provider_id, repo.git)
     validation = Validation(sorted(set(found)))
     if validation.errors:
-        raise ContentErrors(len(validation.errors), "build")
+        raise ContentErrors(validation.diagnostics, "build")
     specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
     return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs, repo.overrides_dir, incremental, progress)

@@ -22,9 +22,11 @@ class UnknownProvider(HcwebError):
 
 
 class ContentErrors(HcwebError):
-    """The content has errors; the diagnostics were already printed."""
+    """The content has errors, so an action was refused; ``diagnostics`` are the problems found."""
 
-    def __init__(self, count: int, action: str) -> None:
+    def __init__(self, diagnostics: list, action: str) -> None:
+        self.diagnostics = diagnostics
+        count = sum(1 for d in diagnostics if d.is_error)
         noun = "error" if count == 1 else "errors"
         super().__init__(f"{count} content {noun}: {action} refused. Run 'hcweb validate' for details.")
 

@@ -53,8 +53,7 @@ class Preview:
             try:
                 _, results = commands.build(self.repo, [self.provider_id], self.out_dir, self.today, approved_only=False)
             except ContentErrors as exc:
-                found = commands.validate(self.repo, self.today, self.provider_id)
-                self.say(render(found.errors, "text"))
+                self.say(render([d for d in exc.diagnostics if d.is_error], "text"))
                 self.say(f"{exc.message}; still serving the last good pages")
                 return False
             result = results[0]

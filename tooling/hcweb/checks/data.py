@@ -17,7 +17,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
     snapshots = content.snapshots
     policy = content.policy
     found: list[Diagnostic] = []
-    old_figures: set[int] = set()
+    shown_figures: set[int] = set()
     for text in content.national.values():
         code = text.choose_location_code
         if code is None or text.is_draft:
@@ -33,10 +33,10 @@ def check(context: CheckContext) -> list[Diagnostic]:
                     f"{WAITING_TIMES} has no waiting times for '{code}' at any of the {len(offering)} locations that offer this text",
                 )
             )
-        old_figures |= {id(f) for f in figures if f}
+        shown_figures |= {id(f) for f in figures if f}
     for index, figure in enumerate(snapshots.waiting_times.get("figures", [])):
         reported = parse_date(figure.get("reported"))
-        if id(figure) not in old_figures or reported is None:
+        if id(figure) not in shown_figures or reported is None:
             continue
         age = (context.today - reported).days
         if age > policy.waiting_times_max_age_days:

@@ -9,6 +9,7 @@ from ..links import is_internal, links, resolve
 from ..model import Provider
 from ..resolve import expand_overlay
 from ..sections import headings
+from .media import site_texts
 from .site import GENERATED_URLS
 
 if TYPE_CHECKING:
@@ -32,8 +33,6 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
 
 
 def check(context: CheckContext) -> list[Diagnostic]:
-    from .media import _sources
-
     content = context.content
     found: list[Diagnostic] = []
     for provider in context.in_scope():
@@ -42,7 +41,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
         for other in content.providers.values():
             for overlay in other.overlays:
                 adopters.setdefault(overlay.uses or "", set()).add(other.id)
-        for rel, body, first_line, page_url in _sources(context, provider, with_urls=True):
+        for rel, body, first_line, page_url in site_texts(context, provider, with_urls=True):
             for link in links(body, first_line):
                 if not is_internal(link.target):
                     continue

@@ -19,13 +19,13 @@ def check(context: CheckContext) -> list[Diagnostic]:
         if provider.logo:
             logo = ImageRef(provider.lines("site", "logo"), provider.logo, provider.name)
             found += _check_image(context, provider, provider.rel, logo, "as the logo on every page")
-        for rel, body, first_line, page in _sources(context, provider):
+        for rel, body, first_line, page in site_texts(context, provider):
             for ref in image_refs(body, first_line):
                 found += _check_image(context, provider, rel, ref, page)
     return found
 
 
-def _sources(context: CheckContext, provider: Provider, with_urls: bool = False):
+def site_texts(context: CheckContext, provider: Provider, with_urls: bool = False):
     """(file, body, first line, page) of every text on the provider's site: the page as words, or its URL."""
     content = context.content
     by_rel = {text.rel: (text.body, text.body_line) for text in content.national.values()}

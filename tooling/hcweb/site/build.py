@@ -50,6 +50,13 @@ class SiteSpec:
     logo: str | None = None
     frame_hosts: tuple[str, ...] = ()
 
+    def used_media(self) -> list[str]:
+        """The images under content/media/ the site shows: its logo and those in its pages."""
+        used = {self.logo} if self.logo else set()
+        for page in self.pages:
+            used |= {ref.path for ref in image_refs(page.markdown, 1)}
+        return sorted(used)
+
 
 def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
     return SiteSpec(
@@ -79,13 +86,10 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> StagedSite:
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
-    used_media: set[str] = {spec.logo} if spec.logo else set()
-    for page in spec.pages:
-        used_media |= {ref.path for ref in image_refs(page.markdown, 1)}
     config = spec.config(spec.pages, staging / "docs", site_tmp)
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
     config.setdefault("extra", {})["hcweb_meta"] = str(staging / "hcweb-meta.json")
-    media = [(media_dir / path, path) for path in sorted(used_media)]  # only the images this site shows
+    media = [(media_dir / path, path) for path in spec.used_media()]  # only the images this site shows
     return StagedSite(spec.name, spec.pages, config, staging, site_tmp, media, spec.frame_hosts)
 
 
@@ -221,25 +225,31 @@ def recover(out_dir: Path, provider_id: str) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def site_inputs(spec: SiteSpec, media_dir: Path, design: Path) -> str:
-    """A hash of everything a site is made from: its merged pages (national texts at their pinned
-    revisions included), the images it shows, the design, and the versions of hcweb and the renderer."""
+def design_digest(design: Path | None) -> str:
+    """A hash of what every site shares: the design folder and the versions of hcweb and the renderer.
+
+    Computed once per build, not once per site.
+    """
     from importlib.metadata import version
 
     digest = hashlib.sha256()
     for package in ("hcweb", "mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown"):
         digest.update(f"{package}={version(package)};".encode())
-    for page in spec.pages:
-        digest.update(json.dumps([page.path, page.markdown, page.meta, page.assets], sort_keys=True, default=str).encode())
-    media = {spec.logo} if spec.logo else set()
-    for page in spec.pages:
-        media |= {ref.path for ref in image_refs(page.markdown, 1)}
-    for name in sorted(media):
-        image = media_dir / name
-        digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
-    for path in sorted(design.rglob("*")) if design.is_dir() else []:
+    for path in sorted(design.rglob("*")) if design is not None and design.is_dir() else []:
         if path.is_file():
             digest.update(path.relative_to(design).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_inputs(spec: SiteSpec, media_dir: Path, shared: str) -> str:
+    """A hash of everything a site is made from: its merged pages (national texts at their pinned
+    revisions included), the images it shows, and ``shared`` (design_digest())."""
+    digest = hashlib.sha256(shared.encode())
+    for page in spec.pages:
+        digest.update(json.dumps([page.path, page.markdown, page.meta, page.assets], sort_keys=True, default=str).encode())
+    for name in spec.used_media():
+        image = media_dir / name
+        digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
     digest.update(repr(spec.frame_hosts).encode())
     return digest.hexdigest()
 
@@ -271,9 +281,10 @@ def _build_sites(
     skipped: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
     record = out_dir / ".hcweb-inputs"
+    shared = design_digest(design)
     for spec in specs:
         recover(out_dir, spec.name)
-        inputs[spec.name] = site_inputs(spec, media_dir, design or Path("/nonexistent"))
+        inputs[spec.name] = site_inputs(spec, media_dir, shared)
         previous = record / spec.name
         if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
             skipped[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
