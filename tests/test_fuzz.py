@@ -7,7 +7,7 @@ from hcweb.documents import LineMap, split_front_matter
 from hcweb.model import NationalText, Policy, Provider
 from hcweb.repo import Content
 from hcweb.resolve import Resolver
-from hcweb.sections import directives, headings, split_sections
+from hcweb.sections import directives, headings, headings_line_by_line, split_sections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +59,16 @@ def test_including_every_section_in_order_renders_the_national_text(sections: li
     expansion = Resolver(content, provider).expand(overlay, "content/providers/p/treatments/t.md", 1)
     assert expansion.problems == []
     assert expansion.markdown == body
+
+
+MARKDOWN_LINES = st.lists(
+    st.sampled_from(["## Om {#about}", "##Tett", "### Under", "   ## Innrykk", "    ## Kode", "Tekst.", "", "## ", "##", "## Lukket ##", "\r", "\x0c", "\u2028"]),
+    max_size=30,
+)
+
+
+@FUZZ
+@given(MARKDOWN_LINES, st.integers(min_value=1, max_value=500))
+def test_the_fast_heading_scan_finds_what_reading_every_line_finds(lines: list[str], first: int) -> None:
+    body = "\n".join(lines)
+    assert headings(body, first) == tuple(headings_line_by_line(body, first))

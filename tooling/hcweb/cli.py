@@ -76,6 +76,9 @@ def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, s
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ in the repository).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Sites built in parallel, one process each.")
 @click.option("--force", is_flag=True, help="Rebuild every site, also those whose inputs have not changed.")
+@click.option(
+    "--no-cache", is_flag=True, help="Render every page afresh, without the render cache in OUT/.hcweb-cache (it is then left as it is)."
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def build(
@@ -86,6 +89,7 @@ def build(
     out: Path | None,
     jobs: int,
     force: bool,
+    no_cache: bool,
     today: dt.datetime | None,
 ) -> None:
     """Build one static website per provider into OUT/<provider-id>/, and the catalogue with --catalogue."""
@@ -109,7 +113,7 @@ def build(
     try:
         with BuildProgress() as progress:
             validation, results = commands.build(
-                repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force, progress=progress
+                repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force, progress=progress, cache=not no_cache
             )
     except ContentErrors as exc:
         click.echo(render(exc.diagnostics, "text"), err=True)
@@ -122,7 +126,7 @@ def build(
         if result.unchanged:
             click.echo(f"unchanged {result.provider_id}: its inputs are those of {out_dir / result.provider_id}, not rebuilt")
         elif result.ok:
-            click.echo(f"built {result.provider_id}: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / result.provider_id}")
+            click.echo(f"built {result.provider_id}: {result.pages} pages in {result.seconds:.1f} s{cache_note(result)} -> {out_dir / result.provider_id}")
         else:
             failed.append(result.provider_id)
             click.echo(f"build of {result.provider_id} failed; its previous site is kept:", err=True)
@@ -130,6 +134,12 @@ def build(
                 click.echo(f"  {message}", err=True)
     if failed:
         raise BuildFailed(f"{len(failed)} of {len(results)} sites failed: {', '.join(failed)}")
+
+
+def cache_note(result) -> str:
+    """How much of a built site came from the render cache, e.g. ' (140 of 152 pages from the cache)'."""
+    cached, rendered = result.cache.get("pages_cached", 0), result.cache.get("pages_rendered", 0)
+    return f" ({cached} of {cached + rendered} pages from the cache)" if cached else ""
 
 
 @cli.command()

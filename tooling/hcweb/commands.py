@@ -11,7 +11,7 @@ from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
-from .site.build import BuildResult, build_sites, provider_site
+from .site.build import BuildResult, build_sites, provider_site, renderers
 from .site.pages import SiteContext
 
 
@@ -79,23 +79,26 @@ def build(
     approved_only: bool = True,
     incremental: bool = True,
     progress=None,
+    cache: bool = True,
 ) -> tuple[Validation, list[BuildResult]]:
     """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
 
     With ``approved_only`` False (a preview), national texts are shown as they are now, not as approved.
     """
-    content = repo.load(only_provider=provider_ids[0] if provider_ids and len(provider_ids) == 1 else None)
-    for provider_id in provider_ids or []:
-        require_provider(content, provider_id)
-    selected = provider_ids or sorted(content.providers)
-    found: list[Diagnostic] = []
-    if provider_ids is None:
-        found = checks.run_all(content, today, git=repo.git)
-    else:
-        for provider_id in selected:
-            found += checks.run_all(content, today, provider_id, repo.git)
-    validation = Validation(sorted(set(found)))
-    if validation.errors:
-        raise ContentErrors(validation.diagnostics, "build")
-    specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
-    return validation, build_sites(specs, out_dir, repo.content_dir / "media", jobs, repo.overrides_dir, incremental, progress)
+    with renderers(min(jobs, len(provider_ids)) if provider_ids else jobs) as pool:  # they start while the content is checked
+        content = repo.load(only_provider=provider_ids[0] if provider_ids and len(provider_ids) == 1 else None)
+        for provider_id in provider_ids or []:
+            require_provider(content, provider_id)
+        selected = provider_ids or sorted(content.providers)
+        found: list[Diagnostic] = []
+        if provider_ids is None:
+            found = checks.run_all(content, today, git=repo.git)
+        else:
+            for provider_id in selected:
+                found += checks.run_all(content, today, provider_id, repo.git)
+        validation = Validation(sorted(set(found)))
+        if validation.errors:
+            raise ContentErrors(validation.diagnostics, "build")
+        specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
+        media = repo.content_dir / "media"
+        return validation, build_sites(specs, out_dir, media, jobs, repo.overrides_dir, incremental, progress, cache, pool)

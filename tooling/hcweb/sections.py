@@ -52,6 +52,10 @@ def content_hash(body: str) -> str:
 
 def _outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
     """(file line, line text, inside a fence?) for every line of ``body``."""
+    if "```" not in body and "~~~" not in body:  # no fences: every line is outside (the common case, and fast)
+        for offset, line in enumerate(body.splitlines()):
+            yield first_line + offset, line, False
+        return
     fence: str | None = None
     for offset, line in enumerate(body.splitlines()):
         match = _FENCE.match(line)
@@ -93,7 +97,28 @@ def headings(body: str, first_line: int) -> tuple[Heading, ...]:
     return tuple(_headings(body, first_line))
 
 
+# Line breaks other than \n that str.splitlines() also breaks at: where one occurs, lines are counted the slow way.
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_H2_CANDIDATE = re.compile(r"^ {0,3}##(?!#).*$", re.MULTILINE)
+
+
 def _headings(body: str, first_line: int) -> list[Heading]:
+    found = []
+    if "```" not in body and "~~~" not in body and not _OTHER_BREAKS.search(body):
+        # Fast path: only the lines that start like a heading are looked at.
+        line, position = first_line, 0
+        for candidate in _H2_CANDIDATE.finditer(body):
+            line += body.count("\n", position, candidate.start())
+            position = candidate.start()
+            parsed = parse_heading(candidate.group(0))
+            if parsed:
+                found.append(Heading(line, parsed[0], parsed[1]))
+        return found
+    return headings_line_by_line(body, first_line)
+
+
+def headings_line_by_line(body: str, first_line: int) -> list[Heading]:
+    """The level-2 headings, every line looked at (the reference for the fast path)."""
     found = []
     for number, line, fenced in _outside_fences(body, first_line):
         if fenced:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -13,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,7 @@ from ..errors import BuildFailed
 from ..files import write_atomic
 from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
+from . import render_cache
 from .mkdocs_config import mkdocs_config
 from .pages import Page, SiteContext, site_pages
 from .search import add_word_forms
@@ -38,6 +40,7 @@ class BuildResult:
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
     unchanged: bool = False  # not rebuilt: its inputs are those of the site already there
+    cache: dict = field(default_factory=dict)  # what the render cache gave and what was rendered (render_cache.Stats)
 
 
 @dataclass
@@ -45,10 +48,14 @@ class SiteSpec:
     """One site to build: its folder name, its pages, and how to configure MkDocs for them."""
 
     name: str
-    pages: list[Page]
+    make_pages: Callable[[], list[Page]]  # called once, when the build gets to this site
     config: Callable[[list[Page], Path, Path], dict]  # (pages, docs folder, site folder) -> mkdocs config
     logo: str | None = None
     frame_hosts: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def pages(self) -> list[Page]:
+        return self.make_pages()
 
     def used_media(self) -> list[str]:
         """The images under content/media/ the site shows: its logo and those in its pages."""
@@ -61,7 +68,7 @@ class SiteSpec:
 def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
     return SiteSpec(
         context.provider.id,
-        site_pages(context),
+        lambda: site_pages(context),
         lambda pages, docs, site: mkdocs_config(context, pages, docs, site, overrides),
         context.provider.logo,
         context.content.policy.iframe_hosts,
@@ -81,14 +88,23 @@ class StagedSite:
     frame_hosts: tuple[str, ...]
 
 
-def stage(spec: SiteSpec, out_dir: Path, media_dir: Path) -> StagedSite:
-    """Folders and MkDocs configuration for one site; write_docs() fills the folder."""
+def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cache: Path | None = None) -> StagedSite:
+    """Folders and MkDocs configuration for one site; write_docs() fills the folder.
+
+    With ``cache``, rendering goes through the render cache there; ``shared`` is design_digest().
+    """
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
     config = spec.config(spec.pages, staging / "docs", site_tmp)
+    extra = config.setdefault("extra", {})
+    if cache is not None:
+        # Everything the site's pages share, but not the temporary folders (they differ every build).
+        extra["hcweb_site"] = render_cache.digest(shared, {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")})
+        extra["hcweb_cache"] = str(cache)
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
-    config.setdefault("extra", {})["hcweb_meta"] = str(staging / "hcweb-meta.json")
+    extra["hcweb_meta"] = str(staging / "hcweb-meta.json")
+    extra["hcweb_stats"] = str(staging / "hcweb-cache-stats.json")
     media = [(media_dir / path, path) for path in spec.used_media()]  # only the images this site shows
     return StagedSite(spec.name, spec.pages, config, staging, site_tmp, media, spec.frame_hosts)
 
@@ -125,6 +141,9 @@ def make_site(site: StagedSite) -> BuildResult:
     """
     started = time.perf_counter()
     result = render(site.name, str(write_docs(site)))
+    stats = site.staging / "hcweb-cache-stats.json"
+    if stats.is_file():
+        result.cache = json.loads(stats.read_text(encoding="utf-8"))
     if result.ok:
         write_open_data(site.site_tmp, site.pages)
         add_word_forms(site.site_tmp, site.pages)
@@ -226,15 +245,18 @@ def recover(out_dir: Path, provider_id: str) -> None:
 
 
 def design_digest(design: Path | None) -> str:
-    """A hash of what every site shares: the design folder and the versions of hcweb and the renderer.
+    """A hash of what every site shares: the design folder, hcweb's own code and the renderer's versions.
 
     Computed once per build, not once per site.
     """
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for package in ("hcweb", "mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown"):
+    for package in ("hcweb", "mkdocs", "mkdocs-material", "pymdown-extensions", "Markdown", "Jinja2"):
         digest.update(f"{package}={version(package)};".encode())
+    code = Path(__file__).resolve().parents[1]
+    for path in sorted(code.rglob("*.py")):
+        digest.update(path.relative_to(code).as_posix().encode() + path.read_bytes())
     for path in sorted(design.rglob("*")) if design is not None and design.is_dir() else []:
         if path.is_file():
             digest.update(path.relative_to(design).as_posix().encode() + path.read_bytes())
@@ -265,60 +287,100 @@ def build_sites(
     design: Path | None = None,
     incremental: bool = True,
     progress: Progress | None = None,
+    cache: bool = True,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded.
 
     Incremental: a site whose inputs are those of its last good build is not rebuilt.
+    With ``cache``, parts of pages and finished pages come from the render cache in
+    OUT/.hcweb-cache when nothing they are made from changed (see render_cache.py).
     """
-    with output_lock(out_dir):
-        return _build_sites(specs, out_dir, media_dir, jobs, design, incremental, progress or (lambda name, result: None))
+    with output_lock(out_dir), (contextlib.nullcontext(pool) if pool is not None else renderers(min(jobs, len(specs)))) as workers:
+        cache_dir = out_dir / CACHE_DIR if cache else None
+        results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir)
+        if cache_dir is not None:
+            render_cache.prune(cache_dir)
+        return results
+
+
+CACHE_DIR = ".hcweb-cache"
 
 
 def _build_sites(
-    specs: list[SiteSpec], out_dir: Path, media_dir: Path, jobs: int, design: Path | None, incremental: bool, progress: Progress
+    specs: list[SiteSpec],
+    out_dir: Path,
+    media_dir: Path,
+    pool: ProcessPoolExecutor | None,
+    design: Path | None,
+    incremental: bool,
+    progress: Progress,
+    cache: Path | None,
 ) -> list[BuildResult]:
-    staged: list[StagedSite] = []
-    skipped: dict[str, BuildResult] = {}
+    """Merge, compare and stage one site after the other, each sent to a worker as soon as it is staged."""
+    staged: dict[str, StagedSite] = {}
+    running: dict[Future, str] = {}
+    results: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
     record = out_dir / ".hcweb-inputs"
     shared = design_digest(design)
-    for spec in specs:
-        recover(out_dir, spec.name)
-        inputs[spec.name] = site_inputs(spec, media_dir, shared)
-        previous = record / spec.name
-        if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
-            skipped[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
-            progress(spec.name, skipped[spec.name])
-            continue
-        staged.append(stage(spec, out_dir, media_dir))
-    if jobs > 1 and len(staged) > 1:
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as pool:
-            futures = {pool.submit(make_site, site): site.name for site in staged}
-            for site in staged:
-                progress(site.name, None)
-            done: dict[str, BuildResult] = {}
-            for future in as_completed(futures):
-                done[futures[future]] = future.result()
-                progress(futures[future], done[futures[future]])
-            results = [done[site.name] for site in staged]
-    else:
-        results = []
-        for site in staged:
-            progress(site.name, None)
-            results.append(make_site(site))
-            progress(site.name, results[-1])
-    for result, site in zip(results, staged, strict=True):
-        if result.ok:
-            (record / site.name).unlink(missing_ok=True)
-            swap_in(site.site_tmp, out_dir / site.name)
-            record.mkdir(exist_ok=True)
-            write_atomic(record / site.name, inputs[site.name])
-        else:
-            shutil.rmtree(site.site_tmp, ignore_errors=True)
-        shutil.rmtree(site.staging, ignore_errors=True)
-    built = {result.provider_id: result for result in results}
-    return [skipped.get(spec.name) or built[spec.name] for spec in specs]
+    try:
+        for spec in specs:
+            recover(out_dir, spec.name)
+            inputs[spec.name] = site_inputs(spec, media_dir, shared)
+            previous = record / spec.name
+            if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
+                results[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
+                progress(spec.name, results[spec.name])
+                continue
+            site = staged[spec.name] = stage(spec, out_dir, media_dir, shared, cache)
+            progress(spec.name, None)
+            if pool is None:
+                results[spec.name] = make_site(site)
+                progress(spec.name, results[spec.name])
+            else:
+                running[pool.submit(make_site, site)] = spec.name
+        for future in as_completed(running):
+            name = running[future]
+            results[name] = future.result()
+            progress(name, results[name])
+    finally:
+        for name, site in staged.items():
+            result = results.get(name)
+            if result is not None and result.ok:
+                (record / name).unlink(missing_ok=True)
+                swap_in(site.site_tmp, out_dir / name)
+                record.mkdir(exist_ok=True)
+                write_atomic(record / name, inputs[name])
+            else:
+                shutil.rmtree(site.site_tmp, ignore_errors=True)
+            shutil.rmtree(site.staging, ignore_errors=True)
+    return [results[spec.name] for spec in specs]
+
+
+@contextlib.contextmanager
+def renderers(jobs: int):
+    """Worker processes for building sites in parallel (None with one job), started at once.
+
+    Started before the content is loaded and checked, so that starting them and loading
+    MkDocs in them happens while the parent works.
+    """
+    if jobs <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for _ in range(jobs):
+            pool.submit(_warm_up)
+        yield pool
+
+
+def _warm_up() -> None:
+    """Load the renderer in a worker before its first site arrives."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    import material.plugins.search.plugin  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+
+    from . import mkdocs_hooks  # noqa: F401
 
 
 def write_open_data(site_dir: Path, pages: list[Page]) -> None:

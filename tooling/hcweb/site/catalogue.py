@@ -44,7 +44,7 @@ def catalogue_site(content: Content, git: GitView, today: dt.date, overrides: Pa
             "extra": {"generator": False, "hcweb": {"provider": "Felles nasjonalt innhold", "editor": "Sentral redaksjon", "email": ""}},
         }
 
-    return SiteSpec(NAME, pages, config)
+    return SiteSpec(NAME, lambda: pages, config)
 
 
 def _index(content: Content) -> Page:

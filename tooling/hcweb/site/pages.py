@@ -8,6 +8,7 @@ contact, events and accessibility pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -22,8 +23,9 @@ from .norwegian import LOCATION_KINDS, event_time, long_date
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
 
+@functools.lru_cache(maxsize=4096)
 def markdown_html(source: str) -> str:
-    """A short piece of registry Markdown (transport, say) as HTML for a template."""
+    """A short piece of registry Markdown (transport, say) as HTML for a template (each text converted once)."""
     return markdown.markdown(source, extensions=["sane_lists"], output_format="html")
 
 

@@ -1,0 +1,164 @@
+"""The render cache never serves stale output: a build through it is byte for byte a build without it.
+
+Every test compares the sites built through the cache with sites built from scratch with
+--no-cache from the same content, after a change to each kind of input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hcweb import commands
+from hcweb.repo import Repository
+from helpers import CATARACT_BODY, KNEE_BODY, TODAY, base_tree, commit, content_hash, dedent, edit_file, make_repo, national_text, overlay, run
+
+# Markdown that tests where a page may be cut into parts: the same sub-heading in two sections
+# (rendered whole, the second gets another id), a reference-style link (global to a page), a
+# fenced block with a heading-like line, a table, an admonition and links to other pages and anchors.
+TRICKY_BODY = dedent(
+    """
+    Skulderprotese er en operasjon der leddet byttes ut.
+
+    ## Om behandlingen {#about}
+
+    Les også om [kneprotese](../knee-replacement/#referral) og [grå stær][star].
+
+    ### Råd
+
+    | Uke | Trening |
+    | --- | --- |
+    | 1 | Lett |
+
+    ## Etter operasjonen {#after}
+
+    ### Råd
+
+    !!! note "Husk"
+        Ta med medisinlisten.
+
+    ```
+    ## ikke en overskrift
+    ```
+
+    [star]: ../cataract-surgery/
+    """
+)
+
+PLAIN_BODY = dedent(
+    """
+    ## Om behandlingen {#about}
+
+    Skulderen opereres i narkose.
+
+    ## Etter operasjonen {#after}
+
+    ### Råd
+
+    Du får trening fra første dag.
+    """
+)
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    """Every file of every site (not the build's own records and cache)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.relative_to(site).parts[0].startswith(".")}
+
+
+def build(repo: Path, out: Path, *options: str) -> str:
+    result = run(repo, "build", "--all", "--out", str(out), "--today", TODAY, *options)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def from_scratch(repo: Path, out: Path) -> dict[str, bytes]:
+    build(repo, out, "--force", "--no-cache")
+    return snapshot(out)
+
+
+def shoulder_tree(body: str) -> dict[str, str]:
+    """The base tree, both providers showing every text, and a shoulder text with ``body``."""
+    tree = base_tree()
+    tree["content/providers/alfa-hf/treatments/knee-replacement.md"] = overlay(
+        "treatments/knee-replacement", "Kari Berg", {"treatments/knee-replacement": content_hash(KNEE_BODY)}, "", locations="[sentrum]"
+    )
+    tree["content/providers/beta-hf/treatments/cataract-surgery.md"] = overlay(
+        "treatments/cataract-surgery", "Ola Nord", {"treatments/cataract-surgery": content_hash(CATARACT_BODY)}, ""
+    )
+    tree["content/common/treatments/shoulder.md"] = national_text("Skulderprotese", "alfa-hf", "Kari Berg", body)
+    for provider, expert, location in (("alfa-hf", "Kari Berg", "[sentrum]"), ("beta-hf", "Ola Nord", "[nord]")):
+        tree[f"content/providers/{provider}/treatments/shoulder.md"] = overlay(
+            "treatments/shoulder",
+            expert,
+            {"treatments/shoulder": content_hash(body)},
+            '{% include "treatments/shoulder#about" %}\n\n## Hos oss {#local}\n\nRing oss.\n\n{% include "treatments/shoulder#after" %}\n',
+            locations=location,
+        )
+    return tree
+
+
+@pytest.mark.parametrize("body", [TRICKY_BODY, PLAIN_BODY], ids=["tricky-markdown", "plain-markdown"])
+def test_cached_builds_are_byte_identical_to_builds_without_the_cache(tmp_path: Path, body: str) -> None:
+    repo = make_repo(tmp_path / "repo", shoulder_tree(body))
+    expected = from_scratch(repo, tmp_path / "fresh")
+    build(repo, tmp_path / "site")  # cold cache
+    assert snapshot(tmp_path / "site") == expected
+    output = build(repo, tmp_path / "site", "--force")  # every page from the cache
+    assert "pages from the cache" in output
+    assert snapshot(tmp_path / "site") == expected
+    page = (tmp_path / "site/beta-hf/treatments/shoulder/index.html").read_text(encoding="utf-8")
+    assert page.count('id="rad"') == 1  # the second "Råd" heading kept an id of its own
+
+
+def test_a_national_section_is_rendered_once_for_every_provider_that_shows_it(tmp_path: Path) -> None:
+    repo = Repository(make_repo(tmp_path / "repo", shoulder_tree(PLAIN_BODY)))
+    _, results = commands.build(repo, None, tmp_path / "site", dt.date.fromisoformat(TODAY), jobs=1)
+    first, second = results  # alfa-hf, then beta-hf, in one process
+    assert first.cache["parts_cached"] == 0 and first.cache["parts_rendered"] > 0
+    # beta-hf shows the same two national sections of the shoulder text and the knee text's sections alfa-hf does not
+    assert second.cache["parts_cached"] >= 2
+
+
+CHANGES = {
+    "national text": ("content/common/treatments/shoulder.md", "Skulderen opereres i narkose.", "Skulderen opereres i full narkose.", "full narkose"),
+    "snippet": ("content/providers/beta-hf/snippets/parkering.md", "P-huset", "parkeringshuset", "parkeringshuset"),
+    "location": ("content/providers/beta-hf/provider.yml", "street: Sykehusveien 1", "street: Sykehusgata 9", "Sykehusgata 9"),
+    "design": ("overrides/main.html", "{% extends", "{#- a comment -#}<!-- design changed -->{% extends", "design changed"),
+    "menu title": ("content/providers/beta-hf/pages/om-oss.md", "title: Om oss", "title: Om foretaket", "Om foretaket"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_after_a_change_the_cached_build_equals_a_build_from_scratch(tmp_path: Path, change: str) -> None:
+    repo = make_repo(tmp_path / "repo", shoulder_tree(PLAIN_BODY))
+    build(repo, tmp_path / "site")
+    rel, old, new, visible = CHANGES[change]
+    edit_file(repo, rel, old, new)
+    if change == "national text":
+        for provider, expert in (("alfa-hf", "Kari Berg"), ("beta-hf", "Ola Nord")):
+            approved = run(repo, "approve", str(repo / f"content/providers/{provider}/treatments/shoulder.md"), "--by", expert, "--today", TODAY)
+            assert approved.exit_code == 0, approved.output
+    commit(repo, change)
+    build(repo, tmp_path / "site")
+    cached = snapshot(tmp_path / "site")
+    assert cached == from_scratch(repo, tmp_path / "fresh")
+    assert any(visible.encode() in data for path, data in cached.items() if path.startswith("beta-hf/") and path.endswith(".html"))
+
+
+def test_a_damaged_or_unwritable_cache_costs_time_not_the_build(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", shoulder_tree(TRICKY_BODY))
+    expected = from_scratch(repo, tmp_path / "fresh")
+    build(repo, tmp_path / "site")
+    entries = [p for p in (tmp_path / "site/.hcweb-cache").rglob("*") if p.is_file()]
+    assert entries
+    for path in entries:
+        path.write_bytes(path.read_bytes()[:7])  # cut short, as by a full disk
+    build(repo, tmp_path / "site", "--force")
+    assert snapshot(tmp_path / "site") == expected
+    # a cache folder that cannot be made
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".hcweb-cache").write_text("not a folder", encoding="utf-8")
+    build(repo, other)
+    assert snapshot(other) == expected

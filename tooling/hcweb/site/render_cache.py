@@ -1,0 +1,448 @@
+"""A content-addressed cache of rendered Markdown and finished pages, shared by every site and process.
+
+Two kinds of entry, each named by a hash of everything that went into it:
+
+- parts: the HTML of one part of a page (pages are cut before each level-2 heading) with its
+  table of contents, anchors and links. The key is the part's Markdown, the page's place in the
+  site and the renderer's versions; the entry also records every file its links were looked up
+  in and what was found, and is only used where the same lookups find the same files. A national
+  section is the same Markdown at the same place on every site that shows it, so it is rendered
+  once per revision, not once per provider.
+- pages: a page's finished HTML, keyed by its rendered content, its metadata and a digest of
+  everything the site shares (configuration, menu, design and tool versions). A rebuilt site
+  renders through the theme only the pages whose inputs changed.
+
+Entries are written to a temporary file and renamed, so processes building at once never see
+half an entry; an entry that cannot be read is a miss, and a cache that cannot be written
+costs time, never a build. MkDocs is patched here, in the process that renders (see
+mkdocs_hooks.py), and only for builds whose configuration names a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+import zlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+FORMAT = "hcweb-render-1"
+MAX_AGE_DAYS = 30  # entries not used for this long are removed after a build
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
+_RAW_HTML = re.compile(r"^ {0,3}<[A-Za-z!/?]", re.MULTILINE)
+_ID = re.compile(r"""\sid=["']([^"']+)["']""")
+
+
+def split_parts(markdown: str) -> list[str]:
+    """The page cut before each level-2 heading that starts a block at the top level.
+
+    Returns the page whole where a part could depend on another: reference-style link
+    definitions (they are global to a page) or raw HTML blocks (they may span headings).
+    """
+    if _REFERENCE.search(markdown) or _RAW_HTML.search(markdown):
+        return [markdown]
+    parts: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    previous_blank = True
+    for line in markdown.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
+                fence = None
+        elif opening:
+            fence = opening.group(1)
+        elif previous_blank and current and (line.startswith("## ") or line.rstrip("\r\n") == "##"):
+            parts.append("".join(current))
+            current = []
+        current.append(line)
+        previous_blank = not line.strip()
+    if current or not parts:
+        parts.append("".join(current))
+    return parts
+
+
+class Store:
+    """Entries on disk under ``root``/<kind>/<first two hex digits>/<key>, compressed."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        path = self._path(kind, key)
+        try:
+            data = zlib.decompress(path.read_bytes())
+        except (OSError, zlib.error):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: keeps it from being pruned
+        return data
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        path = self._path(kind, key)
+        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(zlib.compress(data, 1))
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+    def get_json(self, kind: str, key: str) -> dict | None:
+        data = self.get(kind, key)
+        if data is None:
+            return None
+        try:
+            value = json.loads(data)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def put_json(self, kind: str, key: str, value: dict) -> None:
+        self.put(kind, key, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+
+def prune(root: Path, max_age_days: int = MAX_AGE_DAYS, every_hours: float = 24) -> int:
+    """Remove entries not used for ``max_age_days`` and leftovers of interrupted writes; returns how many.
+
+    Looks at most once every ``every_hours`` (a walk over a national-size cache takes a second).
+    """
+    stamp = root / "pruned"
+    now = time.time()
+    try:
+        if now - stamp.stat().st_mtime < every_hours * 3600:
+            return 0
+    except OSError:
+        pass
+    removed = 0
+    entries = [*root.glob("*/*/*"), *root.glob("templates/*")] if root.is_dir() else []
+    for path in entries:
+        with contextlib.suppress(OSError):
+            age = now - path.stat().st_mtime
+            if age > max_age_days * 86400 or (path.name.endswith(".tmp") and age > 3600):
+                path.unlink()
+                removed += 1
+    with contextlib.suppress(OSError):
+        stamp.touch()
+    return removed
+
+
+def digest(*values) -> str:
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Stats:
+    """What one site's build took from the cache and what it rendered."""
+
+    parts_cached: int = 0
+    parts_rendered: int = 0
+    pages_cached: int = 0
+    pages_rendered: int = 0
+    whole_pages: int = 0  # pages rendered in one part (see split_parts)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+STATS = Stats()
+_STORES: dict[str, Store] = {}
+
+
+def store_for(config) -> Store | None:
+    """The cache a build's configuration names (``extra.hcweb_cache``), or None."""
+    root = (config.get("extra") or {}).get("hcweb_cache")
+    if not root:
+        return None
+    if root not in _STORES:
+        _STORES[root] = Store(Path(root))
+    return _STORES[root]
+
+
+# --- Markdown: pages rendered in parts, each part once ---------------------------------------
+
+_RENDERER: str | None = None
+
+
+def renderer_versions() -> str:
+    global _RENDERER
+    if _RENDERER is None:
+        from importlib.metadata import version
+
+        _RENDERER = ";".join(f"{name}={version(name)}" for name in ("Markdown", "mkdocs", "pymdown-extensions"))
+    return _RENDERER
+
+
+class _RecordingFiles:
+    """Files as MkDocs' link rewriting sees them, remembering every lookup and what it found."""
+
+    def __init__(self, files) -> None:
+        self.files = files
+        self.seen: dict[str, list | None] = {}
+
+    def get_file_from_path(self, path: str):
+        found = self.files.get_file_from_path(path)
+        self.seen[path] = describe_file(found)
+        return found
+
+
+def describe_file(file) -> list | None:
+    """What a link to ``file`` turns into: its address and whether it is left out of the site."""
+    return None if file is None else [file.src_uri, file.url, file.inclusion.is_excluded()]
+
+
+class _Capture(logging.Handler):
+    """The warnings a part gives while it is rendered, to give them again when it comes from the cache."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[list] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append([record.levelno, record.getMessage()])
+
+
+_PAGES_LOG = "mkdocs.structure.pages"
+_MARKDOWN: dict[int, object] = {}
+
+
+def _markdown(config):
+    """One Markdown converter per build, reset between parts (MkDocs makes a new one for every page)."""
+    import markdown
+
+    md = _MARKDOWN.get(id(config))
+    if md is None:
+        _MARKDOWN.clear()
+        md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+        _MARKDOWN[id(config)] = md
+    return md
+
+
+def _flat(tokens: list[dict]) -> list[dict]:
+    out = []
+    for token in tokens:
+        out.append({key: value for key, value in token.items() if key != "children"})
+        out += _flat(token.get("children", []))
+    return out
+
+
+def _convert(page, config, files, text: str) -> dict:
+    """Render one part as MkDocs renders a page, with the same processors."""
+    from mkdocs.structure.pages import _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor, _RawHTMLPreprocessor, _RelativePathTreeprocessor
+
+    md = _markdown(config)
+    md.reset()
+    lookups = _RecordingFiles(files)
+    raw_html = _RawHTMLPreprocessor()
+    raw_html._register(md)
+    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
+    anchors._register(md)
+    relative = _RelativePathTreeprocessor(page.file, lookups, config)
+    relative._register(md)
+    title = _ExtractTitleTreeprocessor()
+    title._register(md)
+    capture = _Capture()
+    logger = logging.getLogger(_PAGES_LOG)
+    logger.addHandler(capture)
+    try:
+        html = md.convert(text)
+    finally:
+        logger.removeHandler(capture)
+    return {
+        "html": html,
+        "toc": _flat(getattr(md, "toc_tokens", [])),
+        "title": title.title,
+        "anchors": sorted(anchors.present_anchor_ids | raw_html.present_anchor_ids),
+        "links": {target.src_uri: links for target, links in relative.links_to_anchors.items()},
+        "lookups": lookups.seen,
+        "warnings": capture.records,
+    }
+
+
+def _part_key(page, config, text: str) -> str:
+    return digest(
+        FORMAT,
+        renderer_versions(),
+        config["markdown_extensions"],
+        config["mdx_configs"],
+        str(config["validation"]),
+        config["use_directory_urls"],
+        page.file.src_uri,
+        page.file.url,
+        page.file.inclusion.is_excluded(),
+        text,
+    )
+
+
+def _without_trailing_blank_lines(text: str) -> str:
+    """Blank lines at the end of a part change nothing, and differ from page to page (spaces ending a line do count)."""
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def _part(page, config, files, text: str, store: Store) -> dict:
+    text = _without_trailing_blank_lines(text)
+    key = _part_key(page, config, text)
+    entry = store.get_json("parts", key)
+    if entry is not None and all(describe_file(files.get_file_from_path(path)) == found for path, found in entry.get("lookups", {}).items()):
+        STATS.parts_cached += 1
+        logger = logging.getLogger(_PAGES_LOG)
+        for level, message in entry.get("warnings", []):
+            logger.log(level, message)
+        return entry
+    entry = _convert(page, config, files, text)
+    STATS.parts_rendered += 1
+    store.put_json("parts", key, entry)
+    return entry
+
+
+def _ids_collide(entries: list[dict]) -> bool:
+    """True when an id is in more than one part: rendered whole, the page would have made it unique."""
+    seen: set[str] = set()
+    for entry in entries:
+        ids = set(_ID.findall(entry["html"]))
+        if ids & seen:
+            return True
+        seen |= ids
+    return False
+
+
+def render_page(page, config, files) -> bool:
+    """Page.render from the cache; False when the build names no cache (MkDocs renders as usual)."""
+    from markdown.extensions.toc import nest_toc_tokens
+    from mkdocs.structure.toc import get_toc
+
+    store = store_for(config)
+    if store is None:
+        return False
+    parts = split_parts(page.markdown)
+    entries = [_part(page, config, files, text, store) for text in parts]
+    if len(entries) > 1 and _ids_collide(entries):
+        entries = [_part(page, config, files, page.markdown, store)]
+    if len(entries) == 1:
+        STATS.whole_pages += 1
+    page.content = "\n".join(entry["html"] for entry in entries if entry["html"])
+    page.toc = get_toc(nest_toc_tokens([dict(token) for entry in entries for token in entry["toc"]]))
+    page._title_from_render = entries[0]["title"]
+    page.present_anchor_ids = {anchor for entry in entries for anchor in entry["anchors"]}
+    if logging.getLogger(_PAGES_LOG).getEffectiveLevel() > logging.DEBUG:
+        links: dict = {}
+        for entry in entries:
+            for src_uri, anchors in entry["links"].items():
+                target = files.get_file_from_path(src_uri)
+                if target is not None:
+                    for anchor, url in anchors.items():
+                        links.setdefault(target, {}).setdefault(anchor, url)
+        page.links_to_anchors = links
+    return True
+
+
+# --- Pages: the theme renders only pages whose inputs changed ----------------------------------
+
+
+def nav_digest(nav) -> str:
+    """The menu as every page sees it: titles, addresses and order."""
+
+    def walk(items) -> list:
+        return [[type(item).__name__, item.title, getattr(item, "url", None), walk(item.children or [])] for item in items]
+
+    return digest(walk(nav.items))
+
+
+def _toc(items) -> list:
+    return [[item.title, item.id, item.level, _toc(item.children)] for item in items]
+
+
+def page_key(page, config, nav_key: str) -> str | None:
+    site = (config.get("extra") or {}).get("hcweb_site")
+    if not site:
+        return None
+    return digest(FORMAT, site, nav_key, page.file.src_uri, page.file.url, page.title, page.meta, page.content, _toc(page.toc))
+
+
+def cached_build_page(original, page, config, doc_files, nav, env, dirty: bool = False, excluded: bool = False) -> None:
+    """mkdocs' _build_page, taking the finished HTML from the cache when nothing it is made from changed.
+
+    Plugins still see every page (the search index is made from all of them).
+    """
+    from mkdocs import utils
+    from mkdocs.commands.build import get_context
+
+    store = store_for(config)
+    key = page_key(page, config, _nav_key(nav)) if store is not None and not (dirty or excluded) else None
+    cached = store.get("pages", key) if key and store else None
+    if cached is None:
+        original(page, config, doc_files, nav, env, dirty, excluded)
+        if key and store:
+            STATS.pages_rendered += 1
+            try:
+                store.put("pages", key, Path(page.file.abs_dest_path).read_bytes())
+            except OSError:
+                pass
+        return
+    STATS.pages_cached += 1
+    config._current_page = page
+    try:
+        page.active = True
+        context = get_context(nav, doc_files, config, page)
+        config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        utils.write_file(cached, page.file.abs_dest_path)
+    finally:
+        page.active = False
+        config._current_page = None
+
+
+_NAV: dict[int, str] = {}
+
+
+def _nav_key(nav) -> str:
+    """The menu's digest, made once per build (when pages are built, every title is known)."""
+    if id(nav) not in _NAV:
+        _NAV[id(nav)] = nav_digest(nav)
+    return _NAV[id(nav)]
+
+
+def start_build() -> None:
+    """Forget what belonged to the previous build in this process: converter, menu digest, counts."""
+    _MARKDOWN.clear()
+    _NAV.clear()
+    STATS.__dict__.update(Stats().__dict__)
+
+
+_INSTALLED = False
+
+
+def install() -> None:
+    """Route MkDocs' page rendering and page building through the cache (once per process)."""
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    import mkdocs.commands.build as mkdocs_build
+    from mkdocs.structure.pages import Page
+
+    original_render = Page.render
+    original_build_page = mkdocs_build._build_page
+
+    def render(self, config, files):
+        if not render_page(self, config, files):
+            original_render(self, config, files)
+
+    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
+        cached_build_page(original_build_page, page, config, doc_files, nav, env, dirty, excluded)
+
+    Page.render = render
+    mkdocs_build._build_page = build_page
+    _INSTALLED = True
