@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import TODAY, edit_file, run
+from helpers import TODAY, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 CATARACT = "content/common/treatments/cataract-surgery.md"
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    """Every published file (not the build's own records and cache, whose names start with a dot)."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.relative_to(site).parts[0].startswith(".")}
 
 
 def build(repo: Path) -> str:
@@ -79,3 +80,47 @@ def test_force_rebuilds_and_a_missing_site_is_rebuilt(repo: Path) -> None:
     shutil.rmtree(repo / "site/beta-hf")
     output = build(repo)
     assert "built beta-hf" in output and "unchanged alfa-hf" in output
+
+
+PARKING = "content/providers/beta-hf/snippets/parkering.md"
+BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+
+
+def test_a_problem_in_a_changed_provider_refuses_the_build_while_the_others_are_not_read_again(repo: Path) -> None:
+    build(repo)
+    before = snapshot(repo / "site")
+    edit_file(repo, BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{% include "treatments/knee-replacement#henvisning" %}')
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"{BETA_KNEE}:" in result.output and "henvisning" in result.output
+    assert snapshot(repo / "site") == before
+
+
+def test_a_new_provider_folder_without_its_registry_refuses_the_build(repo: Path) -> None:
+    build(repo)
+    (repo / "content/providers/gamma-hf/treatments").mkdir(parents=True)
+    (repo / "content/providers/gamma-hf/treatments/knee-replacement.md").write_text("---\nuses: treatments/knee-replacement\n---\n", encoding="utf-8")
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert "content/providers/gamma-hf" in result.output and "provider.yml" in result.output
+
+
+def test_warnings_are_shown_again_when_nothing_was_rebuilt(repo: Path) -> None:
+    edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg.")
+    commit(repo, "a national change beta-hf has not approved")
+    first = build(repo)
+    assert f"{BETA_KNEE}:" in first and "[approval-stale]" in first
+    again = build(repo)
+    assert "unchanged beta-hf" in again and "built beta-hf" not in again and "built alfa-hf" not in again
+    assert f"{BETA_KNEE}:" in again and "[approval-stale]" in again
+
+
+def test_a_forced_build_then_an_undone_edit_shows_the_text_as_it_is_again(repo: Path) -> None:
+    build(repo)
+    knee_page = repo / "site/beta-hf/treatments/knee-replacement/index.html"
+    edit_file(repo, PARKING, "P-huset", "parkeringshuset")
+    assert run(repo, "build", "--all", "--force", "--today", TODAY).exit_code == 0
+    assert "parkeringshuset" in knee_page.read_text(encoding="utf-8")
+    edit_file(repo, PARKING, "parkeringshuset", "P-huset")  # back to the bytes of the first build
+    build(repo)
+    assert "parkeringshuset" not in knee_page.read_text(encoding="utf-8") and "P-huset" in knee_page.read_text(encoding="utf-8")

@@ -11,8 +11,11 @@ from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
-from .site.build import BuildResult, build_sites, provider_site, renderers
+from .site.build import BuildResult, build_sites, design_digest, provider_site, renderers
 from .site.pages import SiteContext
+from .sources import remember as remember_sources
+from .sources import source_hashes
+from .sources import unchanged as sources_unchanged
 
 
 @dataclass
@@ -22,6 +25,10 @@ class Validation:
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
 
 
 def require_provider(content: Content, provider_id: str) -> None:
@@ -84,16 +91,36 @@ def build(
     """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
 
     With ``approved_only`` False (a preview), national texts are shown as they are now, not as approved.
+    Incremental (see sources.py): a site whose provider's files and shared sources are those of its
+    last good build is neither read, checked nor built again (its warnings are shown again); when
+    only some providers' files changed, only those are read and checked; when anything shared
+    changed, everything is. Then a site whose merged pages did not change is not rendered again
+    (build_sites), and a rendered one takes unchanged parts and pages from the render cache.
     """
-    with renderers(min(jobs, len(provider_ids)) if provider_ids else jobs) as pool:  # they start while the content is checked
-        content = repo.load(only_provider=provider_ids[0] if provider_ids and len(provider_ids) == 1 else None)
+    sources = source_hashes(repo, today, design_digest(repo.overrides_dir), approved_only)
+    known: dict[str, tuple[int, list[Diagnostic]]] = {}  # sites whose sources did not change: (pages, warnings)
+    for provider_id in (provider_ids or sorted(sources.providers)) if incremental else []:
+        last = sources_unchanged(out_dir, provider_id, sources.key(provider_id))
+        if last is not None:
+            known[provider_id] = last
+    wanted = set(provider_ids or sources.providers)
+    if known and known.keys() == wanted:
+        # Nothing any of the sites is made from changed: nothing to read, check or build.
+        warnings = sorted({d for _, found in known.values() for d in found})
+        return Validation(warnings), [BuildResult(pid, True, known[pid][0], unchanged=True) for pid in provider_ids or sorted(known)]
+    workers = min(jobs, len(wanted - known.keys()))
+    with renderers(workers) as pool:  # they start while the content is checked
+        scoped = provider_ids is not None or bool(known)
+        content = repo.load(only_provider=(wanted - known.keys()) if scoped else None)
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
-        selected = provider_ids or sorted(content.providers)
-        found: list[Diagnostic] = []
-        if provider_ids is None:
-            found = checks.run_all(content, today, git=repo.git)
+        selected = [pid for pid in provider_ids or sorted(content.providers) if pid not in known]
+        found: list[Diagnostic] = [d for _, warnings in known.values() for d in warnings]
+        if not scoped:
+            found += checks.run_all(content, today, git=repo.git)
         else:
+            if provider_ids is None:
+                found += content.problems  # every file read here: a build of every site refuses any problem in them
             for provider_id in selected:
                 found += checks.run_all(content, today, provider_id, repo.git)
         validation = Validation(sorted(set(found)))
@@ -101,4 +128,11 @@ def build(
             raise ContentErrors(validation.diagnostics, "build")
         specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
         media = repo.content_dir / "media"
-        return validation, build_sites(specs, out_dir, media, jobs, repo.overrides_dir, incremental, progress, cache, pool)
+        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool)
+    for result in built:
+        if result.ok:
+            concerning = checks.concerning(validation.warnings, content, result.provider_id)
+            remember_sources(out_dir, result.provider_id, sources.key(result.provider_id), result.pages, concerning)
+    results = {result.provider_id: result for result in built}
+    results.update({pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()})
+    return validation, [results[pid] for pid in provider_ids or sorted(results)]

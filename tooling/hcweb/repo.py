@@ -159,8 +159,8 @@ class Repository:
 
     # -- loading -----------------------------------------------------------
 
-    def load(self, only_provider: str | None = None) -> Content:
-        """Everything, or (``only_provider``) the registry, the national texts and that provider's own files."""
+    def load(self, only_provider: str | set[str] | None = None) -> Content:
+        """Everything, or (``only_provider``) the registry, the national texts and the own files of that provider (or those)."""
         problems: list[Diagnostic] = []
         policy_doc = self._read_yaml(self.root / POLICY_FILE, "policy", problems)
         content = Content(policy=Policy.from_data(policy_doc[0] if policy_doc else None), problems=problems)
@@ -270,7 +270,8 @@ class Repository:
                 text_id = f"{collection}/{slug}"
                 content.national[text_id] = NationalText(rel, source, id=text_id)
 
-    def _load_providers(self, content: Content, only_provider: str | None = None) -> None:
+    def _load_providers(self, content: Content, only_provider: str | set[str] | None = None) -> None:
+        only = {only_provider} if isinstance(only_provider, str) else only_provider
         folder = self.content_dir / "providers"
         if not folder.is_dir():
             return
@@ -285,7 +286,7 @@ class Repository:
             data, lines = loaded if loaded else ({}, LineMap())
             provider = Provider(provider_dir.name, self.rel(registry), data, lines)
             content.providers[provider.id] = provider
-            if only_provider is None or provider.id == only_provider:
+            if only is None or provider.id in only:
                 self._load_provider_files(provider, provider_dir, content)
 
     def _load_provider_files(self, provider: Provider, provider_dir: Path, content: Content) -> None:

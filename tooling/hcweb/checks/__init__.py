@@ -64,6 +64,12 @@ def relevant_paths(content: Content, provider_id: str) -> set[str]:
     return paths
 
 
+def concerning(diagnostics: list[Diagnostic], content: Content, provider_id: str) -> list[Diagnostic]:
+    """The diagnostics about files that matter to one provider's site."""
+    relevant = relevant_paths(content, provider_id)
+    return [d for d in diagnostics if _is_relevant(d.path, relevant)]
+
+
 def _is_relevant(path: str, relevant: set[str]) -> bool:
     if not path.startswith(("content/providers/", "content/common/")):
         return True  # hcweb.yml, media, schemas: shared by every site

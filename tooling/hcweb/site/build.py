@@ -349,6 +349,7 @@ def _build_sites(
             result = results.get(name)
             if result is not None and result.ok:
                 (record / name).unlink(missing_ok=True)
+                (record / f"{name}.sources").unlink(missing_ok=True)  # see sources.py: written again after the swap
                 swap_in(site.site_tmp, out_dir / name)
                 record.mkdir(exist_ok=True)
                 write_atomic(record / name, inputs[name])
