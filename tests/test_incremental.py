@@ -124,3 +124,24 @@ def test_a_forced_build_then_an_undone_edit_shows_the_text_as_it_is_again(repo: 
     edit_file(repo, PARKING, "parkeringshuset", "P-huset")  # back to the bytes of the first build
     build(repo)
     assert "parkeringshuset" not in knee_page.read_text(encoding="utf-8") and "P-huset" in knee_page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "rel, old, new, message",
+    [
+        # checked while the workers render: the rendered sites are thrown away
+        (BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{% include "treatments/knee-replacement#henvisning" %}', "henvisning"),
+        # content that cannot even be merged: the checks say why, not a crash
+        (BETA_KNEE, "uses: treatments/knee-replacement", "uses: treatments/finnes-ikke", "finnes-ikke"),
+    ],
+)
+def test_with_workers_content_with_errors_is_refused_and_the_sites_stay(repo: Path, rel: str, old: str, new: str, message: str) -> None:
+    assert run(repo, "build", "--all", "--jobs", "2", "--today", TODAY).exit_code == 0
+    before = snapshot(repo / "site")
+    edit_file(repo, "content/providers/alfa-hf/treatments/cataract-surgery.md", "on: 2026-05-01", "on: 2026-05-02")
+    edit_file(repo, rel, old, new)
+    result = run(repo, "build", "--all", "--jobs", "2", "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"{rel}:" in result.output and message in result.output and "internal error" not in result.output
+    assert snapshot(repo / "site") == before
+    assert not [p.name for p in (repo / "site").iterdir() if ".building-" in p.name]

@@ -115,20 +115,25 @@ def build(
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
         selected = [pid for pid in provider_ids or sorted(content.providers) if pid not in known]
-        found: list[Diagnostic] = [d for _, warnings in known.values() for d in warnings]
-        if not scoped:
-            found += checks.run_all(content, today, git=repo.git)
-        else:
-            if provider_ids is None:
-                found += content.problems  # every file read here: a build of every site refuses any problem in them
-            for provider_id in selected:
-                found += checks.run_all(content, today, provider_id, repo.git)
-        validation = Validation(sorted(set(found)))
-        if validation.errors:
-            raise ContentErrors(validation.diagnostics, "build")
+        validation = Validation([])
+
+        def check() -> None:
+            """Every check of what was read; the build is refused on any error (nothing is swapped in)."""
+            found: list[Diagnostic] = [d for _, warnings in known.values() for d in warnings]
+            if not scoped:
+                found += checks.run_all(content, today, git=repo.git)
+            else:
+                if provider_ids is None:
+                    found += content.problems  # every file read here: a build of every site refuses any problem in them
+                for provider_id in selected:
+                    found += checks.run_all(content, today, provider_id, repo.git)
+            validation.diagnostics = sorted(set(found))
+            if validation.errors:
+                raise ContentErrors(validation.diagnostics, "build")
+
         specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
         media = repo.content_dir / "media"
-        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool)
+        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool, gate=check)
     for result in built:
         if result.ok:
             concerning = checks.concerning(validation.warnings, content, result.provider_id)

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,18 +46,30 @@ def _walk(folder: Path) -> list[Path]:
     return found
 
 
+def _file_hash(path: Path, content_dir: Path) -> bytes:
+    """A regular file's bytes, hashed; a link by where it points (and that file, when it is inside content/,
+    where the loader reads it); anything else by its kind, unread (a pipe would never end)."""
+    try:
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            with open(path, "rb") as handle:
+                return hashlib.file_digest(handle, "sha256").digest()
+        if stat.S_ISLNK(info.st_mode):
+            target = path.resolve()
+            inside = target.is_relative_to(content_dir.resolve()) and stat.S_ISREG(target.stat().st_mode)
+            return b"link:" + os.readlink(path).encode() + (_file_hash(target, content_dir) if inside else b"")
+        return f"kind:{stat.S_IFMT(info.st_mode)}".encode()
+    except (OSError, RuntimeError):
+        return b"unreadable"
+
+
 def source_hashes(repo: Repository, today: dt.date, design: str, approved_only: bool) -> Sources:
     """Hashes of the shared sources and of each provider's own files (bytes, names and git dates)."""
     git = repo.git
 
     def add(digest, path: Path) -> None:
         rel = repo.rel(path)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = b"\x00unreadable"
-        changed = git.last_changed(rel)
-        digest.update(f"{rel}\x00{len(data)}\x00{changed}\x00".encode() + data)
+        digest.update(f"{rel}\x00{git.last_changed(rel)}\x00".encode() + _file_hash(path, repo.content_dir) + b"\x00")
 
     shared = hashlib.sha256(json.dumps([design, today.isoformat(), approved_only]).encode())
     for name in ("hcweb.yml", ".github/CODEOWNERS"):

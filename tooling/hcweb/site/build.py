@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -289,6 +289,7 @@ def build_sites(
     progress: Progress | None = None,
     cache: bool = True,
     pool: ProcessPoolExecutor | None = None,
+    gate: Callable[[], None] | None = None,
 ) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded.
 
@@ -298,7 +299,7 @@ def build_sites(
     """
     with output_lock(out_dir), (contextlib.nullcontext(pool) if pool is not None else renderers(min(jobs, len(specs)))) as workers:
         cache_dir = out_dir / CACHE_DIR if cache else None
-        results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir)
+        results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir, gate)
         if cache_dir is not None:
             render_cache.prune(cache_dir)
         return results
@@ -316,18 +317,31 @@ def _build_sites(
     incremental: bool,
     progress: Progress,
     cache: Path | None,
+    gate: Callable[[], None] | None = None,
 ) -> list[BuildResult]:
-    """Merge, compare and stage one site after the other, each sent to a worker as soon as it is staged."""
+    """Merge, compare and stage one site after the other, each sent to a worker as soon as it is staged.
+
+    ``gate`` (the content checks) raises when the content may not be published. With workers, it runs
+    while they render, and nothing is swapped in unless it passed; without, it runs first.
+    """
     staged: dict[str, StagedSite] = {}
     running: dict[Future, str] = {}
     results: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
     record = out_dir / ".hcweb-inputs"
     shared = design_digest(design)
+    if gate is not None and pool is None:
+        gate()
+        gate = None
     try:
         for spec in specs:
             recover(out_dir, spec.name)
-            inputs[spec.name] = site_inputs(spec, media_dir, shared)
+            try:
+                inputs[spec.name] = site_inputs(spec, media_dir, shared)
+            except Exception:
+                if gate is not None:
+                    gate()  # content the checks refuse may not even merge: report that, not the failure
+                raise
             previous = record / spec.name
             if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
                 results[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
@@ -340,11 +354,16 @@ def _build_sites(
                 progress(spec.name, results[spec.name])
             else:
                 running[pool.submit(make_site, site)] = spec.name
+        if gate is not None:
+            gate()
         for future in as_completed(running):
             name = running[future]
             results[name] = future.result()
             progress(name, results[name])
     finally:
+        for future in running:
+            future.cancel()
+        wait(running)  # a worker may still be writing into a folder removed below
         for name, site in staged.items():
             result = results.get(name)
             if result is not None and result.ok:
