@@ -3,6 +3,7 @@ built by a plain `mkdocs build` with an ordinary mkdocs-material configuration, 
 
     python bench/bench_build.py [--sizes 500 2000] [--plain-max 2000]
 Targets: hcweb at least 5x faster than plain mkdocs at 2,000 pages; 2,000 pages at most 4.5x the time of 500.
+Each hcweb build is a first build: no site and no render cache in its output folder.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import yaml
 from make_corpus import PROJECT, make_corpus
-from measure import HCWEB, VENV_BIN, best_of, line
+from measure import HCWEB, VENV_BIN, best_of, line, run
 
 sys.path.insert(0, str(PROJECT / "tooling"))
 
@@ -56,9 +57,11 @@ def main() -> None:
         for size in args.sizes:
             corpus = make_corpus(Path(folder) / f"corpus-{size}", 1, size, size)
             out = Path(folder) / f"out-{size}"
-            hcweb_seconds, mib = best_of(
-                2, [HCWEB, "--root", str(corpus), "build", "--provider", "hf-00", "--force", "--out", str(out), "--today", "2026-11-29"]
-            )
+            timings = []
+            for _ in range(2):
+                shutil.rmtree(out, ignore_errors=True)  # a first build: no site, no render cache
+                timings.append(run([HCWEB, "--root", str(corpus), "build", "--provider", "hf-00", "--out", str(out), "--today", "2026-11-29"]))
+            hcweb_seconds, mib = min(t[0] for t in timings), max(t[1] for t in timings)
             pages = sum(1 for _ in (out / "hf-00").rglob("index.html"))
             line(f"hcweb build, one provider, {pages} pages", hcweb_seconds, mib)
             plain_seconds = None
