@@ -53,6 +53,7 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
+    render_cache.finish_build()
     path = config.extra.get("hcweb_stats")
     if path:
         Path(path).write_text(json.dumps(render_cache.STATS.as_dict()), encoding="utf-8")

@@ -12,9 +12,9 @@ Two kinds of entry, each named by a hash of everything that went into it:
   everything the site shares (configuration, menu, design and tool versions). A rebuilt site
   renders through the theme only the pages whose inputs changed.
 
-Entries are written to a temporary file and renamed, so processes building at once never see
-half an entry; an entry that cannot be read is a miss, and a cache that cannot be written
-costs time, never a build. MkDocs is patched here, in the process that renders (see
+Entries live in one SQLite database (see Store): processes building at once never see half
+an entry; an entry that cannot be read is a miss, and a cache that cannot be written costs
+time, never a build. MkDocs is patched here, in the process that renders (see
 mkdocs_hooks.py), and only for builds whose configuration names a cache.
 """
 
@@ -24,8 +24,8 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
+import sqlite3
 import time
 import zlib
 from dataclasses import asdict, dataclass
@@ -70,34 +70,102 @@ def split_parts(markdown: str) -> list[str]:
 
 
 class Store:
-    """Entries on disk under ``root``/<kind>/<first two hex digits>/<key>, compressed."""
+    """Entries in one SQLite database under ``root`` (compressed), written in batches.
+
+    SQLite makes the cache safe for processes building at once (one writer at a time, readers
+    never see half a batch) and needs no file per entry: on a national-size build that is tens
+    of thousands of files fewer. A database that cannot be opened or read is started afresh
+    once; after that, or when it cannot be written, the build goes on without the cache.
+    """
+
+    FILE = "render.sqlite"
+    BATCH = 400  # entries written per transaction
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+        self._pending: dict[tuple[str, str], bytes] = {}
+        self._used: set[tuple[str, str]] = set()
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            for attempt in (1, 2):
+                try:
+                    self.root.mkdir(parents=True, exist_ok=True)
+                    db = sqlite3.connect(self.root / self.FILE, timeout=120, isolation_level=None)
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.execute("PRAGMA synchronous=NORMAL")
+                    db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, data BLOB, used REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                    self._db = db
+                    break
+                except (sqlite3.Error, OSError):
+                    if attempt == 2:
+                        self._broken = True
+                    else:
+                        self._discard()
+        return self._db
+
+    def _discard(self) -> None:
+        """Remove a damaged database (it is only a cache)."""
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                (self.root / (self.FILE + suffix)).unlink()
 
     def get(self, kind: str, key: str) -> bytes | None:
-        path = self._path(kind, key)
-        try:
-            data = zlib.decompress(path.read_bytes())
-        except (OSError, zlib.error):
+        if (kind, key) in self._pending:
+            return zlib.decompress(self._pending[kind, key])
+        db = self._connect()
+        if db is None:
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # used now: keeps it from being pruned
+        try:
+            row = db.execute("SELECT data FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            data = zlib.decompress(row[0]) if row else None
+        except (sqlite3.Error, zlib.error, TypeError):
+            return None
+        if data is not None:
+            self._used.add((kind, key))
         return data
 
     def put(self, kind: str, key: str, data: bytes) -> None:
-        path = self._path(kind, key)
-        tmp = path.with_name(f".{key}.{os.getpid()}.tmp")
+        if self._broken:
+            return
+        self._pending[kind, key] = zlib.compress(data, 1)
+        if len(self._pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the entries put since the last flush, and when the ones read were used."""
+        db = self._connect()
+        pending, used = self._pending, self._used
+        self._pending, self._used = {}, set()
+        if db is None or not (pending or used):
+            return
+        now = time.time()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(zlib.compress(data, 1))
-            os.replace(tmp, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            with db:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", [(k, key, data, now) for (k, key), data in pending.items()])
+                db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?", [(now, k, key) for k, key in used])
+        except sqlite3.Error:
+            self._broken = True  # e.g. a full disk: the rest of this build goes without the cache
+
+    def prune(self, max_age_days: int) -> int:
+        db = self._connect()
+        if db is None:
+            return 0
+        try:
+            with db:
+                return db.execute("DELETE FROM entries WHERE used < ?", (time.time() - max_age_days * 86400,)).rowcount
+        except sqlite3.Error:
+            return 0
+
+    def close(self) -> None:
+        self.flush()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
 
     def get_json(self, kind: str, key: str) -> dict | None:
         data = self.get(kind, key)
@@ -114,9 +182,9 @@ class Store:
 
 
 def prune(root: Path, max_age_days: int = MAX_AGE_DAYS, every_hours: float = 24) -> int:
-    """Remove entries not used for ``max_age_days`` and leftovers of interrupted writes; returns how many.
+    """Remove entries and compiled templates not used for ``max_age_days``; returns how many.
 
-    Looks at most once every ``every_hours`` (a walk over a national-size cache takes a second).
+    Looks at most once every ``every_hours``.
     """
     stamp = root / "pruned"
     now = time.time()
@@ -125,12 +193,14 @@ def prune(root: Path, max_age_days: int = MAX_AGE_DAYS, every_hours: float = 24)
             return 0
     except OSError:
         pass
-    removed = 0
-    entries = [*root.glob("*/*/*"), *root.glob("templates/*")] if root.is_dir() else []
-    for path in entries:
+    if not root.is_dir():
+        return 0
+    store = Store(root)
+    removed = store.prune(max_age_days)
+    store.close()
+    for path in root.glob("templates/*"):
         with contextlib.suppress(OSError):
-            age = now - path.stat().st_mtime
-            if age > max_age_days * 86400 or (path.name.endswith(".tmp") and age > 3600):
+            if now - path.stat().st_mtime > max_age_days * 86400:
                 path.unlink()
                 removed += 1
     with contextlib.suppress(OSError):
@@ -417,9 +487,17 @@ def _nav_key(nav) -> str:
 
 def start_build() -> None:
     """Forget what belonged to the previous build in this process: converter, menu digest, counts."""
+    finish_build()
     _MARKDOWN.clear()
     _NAV.clear()
     STATS.__dict__.update(Stats().__dict__)
+
+
+def finish_build() -> None:
+    """Write what the build put into the cache, and let go of the database."""
+    for store in _STORES.values():
+        store.close()
+    _STORES.clear()
 
 
 _INSTALLED = False
