@@ -209,3 +209,33 @@ def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
     assert "Sist faglig gjennomgått 1. mars 2026" in text  # the review date is not moved by a local change
     other = visible_text(page(repo / "site/alfa-hf", "treatments/cataract-surgery"))
     assert "Sist oppdatert 1. juni 2026" in other
+
+
+class RecordedProgress:
+    """What a terminal's progress bars are told: sites started and finished, and each site's rendering."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+        self.steps: dict[str, list[tuple[int, int]]] = {}
+
+    def __call__(self, name: str, result) -> None:
+        self.events.append(("started" if result is None else "finished", name))
+
+    def pages(self, name: str, done: int, total: int) -> None:
+        self.steps.setdefault(name, []).append((done, total))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_of_each_site_reaches_its_last_page(repo: Path, jobs: int) -> None:
+    import datetime as dt
+
+    from hcweb import commands
+    from hcweb.repo import Repository
+
+    progress = RecordedProgress()
+    _, results = commands.build(Repository(repo), None, repo / "site", dt.date.fromisoformat(TODAY), jobs=jobs, progress=progress)
+    assert sorted(progress.events) == sorted([(kind, r.provider_id) for r in results for kind in ("started", "finished")])
+    for result in results:
+        steps = progress.steps[result.provider_id]
+        assert steps[-1] == (2 * result.pages, 2 * result.pages)  # a step for each page's Markdown and one through the theme
+        assert [done for done, _ in steps] == sorted(done for done, _ in steps)

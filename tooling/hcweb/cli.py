@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -364,10 +365,15 @@ def sync_helsenorge(obj: Context, mirror: str | None, today: dt.datetime | None)
 
 
 class BuildProgress:
-    """Progress of a build: a bar for the whole run on a terminal, one plain line per event elsewhere (CI)."""
+    """Progress of a build on a terminal: a bar for the whole run and one for each site being rendered.
+
+    Elsewhere (CI, a pipe) one plain line when a site starts and when it is done.
+    """
 
     def __enter__(self):
         self.bar = None
+        self.sites: dict[str, int] = {}  # site -> its bar
+        self.lock = threading.Lock()
         if sys.stderr.isatty() and not os.environ.get("CI"):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -380,15 +386,30 @@ class BuildProgress:
         if self.bar is None:
             click.echo(f"{'building' if result is None else 'finished'} {name}", err=True)
             return
-        task = self.bar.tasks[0]
-        if task.total is None:
-            self.bar.update(self.task, total=0)
-        if result is None:
-            self.bar.update(self.task, description=f"building {name}", total=task.total + 1)
-        else:
+        with self.lock:
+            task = self.bar.tasks[0]
+            if task.total is None:
+                self.bar.update(self.task, total=0)
+            if result is None:
+                self.bar.update(self.task, description=f"building {name}", total=task.total + 1)
+                return
             if task.total <= task.completed:
                 self.bar.update(self.task, total=task.completed + 1)
             self.bar.update(self.task, advance=1, description=f"{'unchanged' if result.unchanged else 'built'} {name}")
+            if name in self.sites:
+                self.bar.remove_task(self.sites.pop(name))
+            self.sites[name] = -1  # done: later reports of its pages are late, not new
+
+    def pages(self, name: str, done: int, total: int) -> None:
+        """How far the rendering of one site has come (steps: two a page)."""
+        if self.bar is None:
+            return
+        with self.lock:
+            if self.sites.get(name) == -1:
+                return
+            if name not in self.sites:
+                self.sites[name] = self.bar.add_task(f"  {name}: pages", total=total)
+            self.bar.update(self.sites[name], completed=done, total=total)
 
     def __exit__(self, *exc) -> None:
         if self.bar is not None:

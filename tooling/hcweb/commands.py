@@ -109,7 +109,7 @@ def build(
         warnings = sorted({d for _, found in known.values() for d in found})
         return Validation(warnings), [BuildResult(pid, True, known[pid][0], unchanged=True) for pid in provider_ids or sorted(known)]
     workers = min(jobs, len(wanted - known.keys()))
-    with renderers(workers) as pool:  # they start while the content is checked
+    with renderers(workers, getattr(progress, "pages", None)) as pool:  # they start while the content is checked
         scoped = provider_ids is not None or bool(known)
         content = repo.load(only_provider=(wanted - known.keys()) if scoped else None)
         for provider_id in provider_ids or []:

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
@@ -103,6 +104,7 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cach
         extra["hcweb_site"] = render_cache.digest(shared, {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")})
         extra["hcweb_cache"] = str(cache)
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
+    extra["hcweb_name"] = spec.name
     extra["hcweb_meta"] = str(staging / "hcweb-meta.json")
     extra["hcweb_stats"] = str(staging / "hcweb-cache-stats.json")
     media = [(media_dir / path, path) for path in spec.used_media()]  # only the images this site shows
@@ -297,7 +299,8 @@ def build_sites(
     With ``cache``, parts of pages and finished pages come from the render cache in
     OUT/.hcweb-cache when nothing they are made from changed (see render_cache.py).
     """
-    with output_lock(out_dir), (contextlib.nullcontext(pool) if pool is not None else renderers(min(jobs, len(specs)))) as workers:
+    own_pool = pool is None and min(jobs, len(specs)) > 1
+    with output_lock(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
         cache_dir = out_dir / CACHE_DIR if cache else None
         results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir, gate)
         if cache_dir is not None:
@@ -378,20 +381,48 @@ def _build_sites(
     return [results[spec.name] for spec in specs]
 
 
+PageProgress = Callable[[str, int, int], None]  # (site, steps done, steps in all): see render_cache.REPORT
+
+
 @contextlib.contextmanager
-def renderers(jobs: int):
+def renderers(jobs: int, report: PageProgress | None = None):
     """Worker processes for building sites in parallel (None with one job), started at once.
 
     Started before the content is loaded and checked, so that starting them and loading
-    MkDocs in them happens while the parent works.
+    MkDocs in them happens while the parent works. ``report`` hears how far each site's
+    rendering has come, from the workers through a queue read by a thread here.
     """
     if jobs <= 1:
-        yield None
+        previous, render_cache.REPORT = render_cache.REPORT, report
+        try:
+            yield None
+        finally:
+            render_cache.REPORT = previous
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for _ in range(jobs):
-            pool.submit(_warm_up)
-        yield pool
+    context = multiprocessing.get_context("spawn")
+    queue = context.SimpleQueue() if report is not None else None
+    listener = threading.Thread(target=_listen, args=(queue, report), daemon=True) if queue is not None else None
+    if listener is not None:
+        listener.start()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(queue,)) as pool:
+            for _ in range(jobs):
+                pool.submit(_warm_up)
+            yield pool
+    finally:
+        if queue is not None and listener is not None:
+            queue.put(None)
+            listener.join(timeout=10)
+
+
+def _listen(queue, report: PageProgress) -> None:
+    while (event := queue.get()) is not None:
+        report(*event)
+
+
+def _worker_started(queue) -> None:
+    if queue is not None:
+        render_cache.REPORT = lambda name, done, total: queue.put((name, done, total))
 
 
 def _warm_up() -> None:

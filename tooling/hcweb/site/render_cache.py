@@ -30,6 +30,7 @@ import time
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 FORMAT = "hcweb-render-1"
 MAX_AGE_DAYS = 30  # entries not used for this long are removed after a build
@@ -485,9 +486,26 @@ def _nav_key(nav) -> str:
     return _NAV[id(nav)]
 
 
+# Who hears of the progress of the site being rendered: (site, steps done, steps in all), two steps
+# a page (its Markdown, then its page through the theme). Set by site.build in each rendering process.
+REPORT: Callable[[str, int, int], None] | None = None
+_STEPS = [0, 0]  # done, in all
+
+
+def _step(config, files=None) -> None:
+    if REPORT is None:
+        return
+    if files is not None and not _STEPS[1]:
+        _STEPS[1] = 2 * len(files.documentation_pages())
+    _STEPS[0] += 1
+    if _STEPS[0] % 25 == 0 or _STEPS[0] == _STEPS[1]:
+        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], _STEPS[0], _STEPS[1])
+
+
 def start_build() -> None:
     """Forget what belonged to the previous build in this process: converter, menu digest, counts."""
     finish_build()
+    _STEPS[:] = [0, 0]
     _MARKDOWN.clear()
     _NAV.clear()
     STATS.__dict__.update(Stats().__dict__)
@@ -517,9 +535,11 @@ def install() -> None:
     def render(self, config, files):
         if not render_page(self, config, files):
             original_render(self, config, files)
+        _step(config, files)
 
     def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
         cached_build_page(original_build_page, page, config, doc_files, nav, env, dirty, excluded)
+        _step(config)
 
     Page.render = render
     mkdocs_build._build_page = build_page
