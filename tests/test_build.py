@@ -237,5 +237,5 @@ def test_progress_of_each_site_reaches_its_last_page(repo: Path, jobs: int) -> N
     assert sorted(progress.events) == sorted([(kind, r.provider_id) for r in results for kind in ("started", "finished")])
     for result in results:
         steps = progress.steps[result.provider_id]
-        assert steps[-1] == (2 * result.pages, 2 * result.pages)  # a step for each page's Markdown and one through the theme
+        assert steps[-1] == (result.pages, result.pages)
         assert [done for done, _ in steps] == sorted(done for done, _ in steps)

@@ -401,7 +401,7 @@ class BuildProgress:
             self.sites[name] = -1  # done: later reports of its pages are late, not new
 
     def pages(self, name: str, done: int, total: int) -> None:
-        """How far the rendering of one site has come (steps: two a page)."""
+        """How far the rendering of one site has come, in pages."""
         if self.bar is None:
             return
         with self.lock:

@@ -56,6 +56,11 @@ def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     ]
 
 
+def days(count: int) -> str:
+    """'1 day', '12 days': a number of days as a message says it."""
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def summary(diagnostics: list[Diagnostic]) -> str:
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..data.snapshots import WAITING_TIMES
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, days, warning
 from ..model import parse_date
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
                     WAITING_TIMES,
                     snapshots.waiting_times_lines("figures", index, "reported"),
                     "waiting-times-old",
-                    f"the waiting times for '{figure.get('code')}' at {figure.get('location')} were reported {age} days ago "
+                    f"the waiting times for '{figure.get('code')}' at {figure.get('location')} were reported {days(age)} ago "
                     f"(at most {policy.waiting_times_max_age_days} allowed); run 'hcweb sync waiting-times'",
                 )
             )
@@ -58,7 +58,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
                     rel,
                     lines("fetched"),
                     "helsenorge-old",
-                    f"the summary of {url} was fetched {(context.today - fetched).days} days ago "
+                    f"the summary of {url} was fetched {days((context.today - fetched).days)} ago "
                     f"(at most {policy.helsenorge_max_age_days} allowed); run 'hcweb sync helsenorge'",
                 )
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, days, error, warning
 from ..model import NationalText, mapping
 from ..sections import SECTION_ID, directives, headings
 from .dates import date_problems
@@ -60,7 +60,7 @@ def _review(context: CheckContext, text: NationalText) -> list[Diagnostic]:
                 text.rel,
                 line,
                 "review-overdue",
-                f"the professional review was due on {due.isoformat()} ({late} days ago; last reviewed {reviewed.isoformat()}, "
+                f"the professional review was due on {due.isoformat()} ({days(late)} ago; last reviewed {reviewed.isoformat()}, "
                 f"every {policy.review_interval_months} months)",
             )
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, days, error, warning
 from ..model import Overlay, Provider, mapping
 from ..repo import Content
 from ..resolve import Expansion, Resolver, expand_overlay
@@ -160,7 +160,7 @@ def _stale(context: CheckContext, overlay: Overlay, text, recorded: str) -> Diag
             f"see it with 'hcweb diff {overlay.rel}' and approve it again",
         )
     changed = None if context.git.has_uncommitted_changes(text.rel) else context.git.last_changed(text.rel)
-    since = f"it changed on {changed.isoformat()}, {(context.today - changed).days} days ago" if changed else "it has uncommitted changes"
+    since = f"it changed on {changed.isoformat()}, {days((context.today - changed).days)} ago" if changed else "it has uncommitted changes"
     return warning(
         overlay.rel,
         line,

@@ -381,7 +381,7 @@ def _build_sites(
     return [results[spec.name] for spec in specs]
 
 
-PageProgress = Callable[[str, int, int], None]  # (site, steps done, steps in all): see render_cache.REPORT
+PageProgress = Callable[[str, int, int], None]  # (site, pages done, pages in all): see render_cache.REPORT
 
 
 @contextlib.contextmanager

@@ -486,8 +486,8 @@ def _nav_key(nav) -> str:
     return _NAV[id(nav)]
 
 
-# Who hears of the progress of the site being rendered: (site, steps done, steps in all), two steps
-# a page (its Markdown, then its page through the theme). Set by site.build in each rendering process.
+# Who hears of the progress of the site being rendered: (site, pages done, pages in all), counted in
+# half pages (each page's Markdown, then its page through the theme). Set by site.build in each rendering process.
 REPORT: Callable[[str, int, int], None] | None = None
 _STEPS = [0, 0]  # done, in all
 
@@ -499,7 +499,7 @@ def _step(config, files=None) -> None:
         _STEPS[1] = 2 * len(files.documentation_pages())
     _STEPS[0] += 1
     if _STEPS[0] % 25 == 0 or _STEPS[0] == _STEPS[1]:
-        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], _STEPS[0], _STEPS[1])
+        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], _STEPS[0] // 2, _STEPS[1] // 2)
 
 
 def start_build() -> None:
