@@ -239,3 +239,25 @@ def test_progress_of_each_site_reaches_its_last_page(repo: Path, jobs: int) -> N
         steps = progress.steps[result.provider_id]
         assert steps[-1] == (result.pages, result.pages)
         assert [done for done, _ in steps] == sorted(done for done, _ in steps)
+
+
+def test_every_menu_group_stays_small_however_the_titles_are_spread() -> None:
+    from hcweb.site.mkdocs_config import MAX_GROUP, navigation
+    from hcweb.site.pages import Page
+
+    titles = [f"Sykehus {n}" for n in range(2000)] + [f"Smerte {n}" for n in range(30)] + [f"Øye {n}" for n in range(45)] + ["Abc", "3D-røntgen"]
+    pages = [Page(f"treatments/t{n}.md", f"/treatments/t{n}/", title, "", group="Behandlinger") for n, title in enumerate(titles)]
+
+    def walk(items: list, trail: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+        assert len(items) <= MAX_GROUP, trail
+        found = []
+        for item in items:
+            (label, value), = item.items()
+            found += walk(value, (*trail, label)) if isinstance(value, list) else [(trail, label)]
+        return found
+
+    (group, items), = navigation(pages)[0].items()
+    shown = walk(items, (group,))
+    assert sorted(label for _, label in shown) == sorted(titles)  # every page once
+    assert [label for _, label in shown] == sorted(titles, key=str.casefold)  # in alphabetical order
+    assert max(len(trail) for trail, _ in shown) <= 5

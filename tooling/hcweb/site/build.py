@@ -89,10 +89,11 @@ class StagedSite:
     frame_hosts: tuple[str, ...]
 
 
-def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cache: Path | None = None) -> StagedSite:
+def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cache: Path | None = None, parts: bool = False) -> StagedSite:
     """Folders and MkDocs configuration for one site; write_docs() fills the folder.
 
-    With ``cache``, rendering goes through the render cache there; ``shared`` is design_digest().
+    With ``cache``, rendering goes through the render cache there; ``shared`` is design_digest();
+    ``parts``: pages are rendered in parts that other sites of the build can share (render_cache.py).
     """
     staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -103,6 +104,7 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cach
         # Everything the site's pages share, but not the temporary folders (they differ every build).
         extra["hcweb_site"] = render_cache.digest(shared, {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")})
         extra["hcweb_cache"] = str(cache)
+        extra["hcweb_parts"] = parts
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
     extra["hcweb_name"] = spec.name
     extra["hcweb_meta"] = str(staging / "hcweb-meta.json")
@@ -350,7 +352,7 @@ def _build_sites(
                 results[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
                 progress(spec.name, results[spec.name])
                 continue
-            site = staged[spec.name] = stage(spec, out_dir, media_dir, shared, cache)
+            site = staged[spec.name] = stage(spec, out_dir, media_dir, shared, cache, parts=len(specs) > 1)
             progress(spec.name, None)
             if pool is None:
                 results[spec.name] = make_site(site)

@@ -24,9 +24,12 @@ THEME_FEATURES = [
 ]
 
 
-# A menu group with more entries than this is split by first letter, so that the part of the
-# menu each page carries stays small however large the site grows (with navigation.prune).
+# A menu group with more entries than this is split by the first letter of its titles, and a
+# letter with more than this by the next letter, and so on, so that the part of the menu each
+# page carries stays small however large the site grows and however the titles are spread
+# over the alphabet (with navigation.prune a page carries its own branch only).
 MAX_GROUP = 40
+MAX_PREFIX = 4  # letters; titles that share more than this stay in one group
 
 
 def navigation(pages: list[Page]) -> list:
@@ -44,19 +47,42 @@ def navigation(pages: list[Page]) -> list:
         groups[page.group].append(page.path if page.path.endswith("index.md") else entry)
     for entries in groups.values():
         if len(entries) > MAX_GROUP:
-            entries[:] = _by_letter(entries)
+            plain = [e for e in entries if isinstance(e, str)]  # the group's own index page stays first
+            entries[:] = plain + _by_prefix([e for e in entries if isinstance(e, dict)], 1)
     return nav
 
 
-def _by_letter(entries: list) -> list:
-    """Entries in sub-groups by the first letter of their title (A, B, ... Å), sorted within."""
-    plain = [e for e in entries if isinstance(e, str)]
-    letters: dict[str, list] = {}
-    for entry in sorted((e for e in entries if isinstance(e, dict)), key=lambda e: next(iter(e)).casefold()):
-        title = next(iter(entry))
-        letter = title[:1].upper() if title[:1].isalpha() else "#"
-        letters.setdefault(letter, []).append(entry)
-    return plain + [{letter: items} for letter, items in letters.items()]
+def _title(entry: dict) -> str:
+    return next(iter(entry))
+
+
+def _by_prefix(entries: list[dict], length: int) -> list:
+    """At most MAX_GROUP items: sub-groups by the first ``length`` letters of the titles (A, B, ... Å;
+    then Sa, Sk, ...) while that tells titles apart, then runs of titles ('Sykehus 1 – Sykehus 40')."""
+    entries = sorted(entries, key=lambda e: _title(e).casefold())
+    if len(entries) <= MAX_GROUP:
+        return entries
+    groups: dict[str, list] = {}
+    for entry in entries:
+        title = _title(entry)
+        groups.setdefault(title[:length].casefold() if title[:1].isalpha() else "#", []).append(entry)
+    if len(groups) == 1:
+        key = next(iter(groups))
+        return _by_range(entries) if key == "#" or length >= MAX_PREFIX else _by_prefix(entries, length + 1)
+    if len(groups) > MAX_GROUP:
+        return _by_range(entries)
+    return [{key[:1].upper() + key[1:]: _by_prefix(items, length + 1)} for key, items in groups.items()]
+
+
+def _by_range(entries: list[dict]) -> list:
+    """Sorted entries in runs of at most MAX_GROUP, named by their first and last title, nested as deep as it takes."""
+    if len(entries) <= MAX_GROUP:
+        return entries
+    size = MAX_GROUP
+    while -(-len(entries) // size) > MAX_GROUP:
+        size *= MAX_GROUP
+    runs = [entries[start : start + size] for start in range(0, len(entries), size)]
+    return [{f"{_title(run[0])} – {_title(run[-1])}": _by_range(run)} for run in runs]
 
 
 def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_dir: Path, overrides: Path) -> dict:

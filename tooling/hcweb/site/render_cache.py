@@ -2,8 +2,9 @@
 
 Two kinds of entry, each named by a hash of everything that went into it:
 
-- parts: the HTML of one part of a page (pages are cut before each level-2 heading) with its
-  table of contents, anchors and links. The key is the part's Markdown, the page's place in the
+- parts: the HTML of one part of a page (when a build has more than one site, pages are cut
+  before each level-2 heading; otherwise a page is one part) with its table of contents,
+  anchors and links. The key is the part's Markdown, the page's place in the
   site and the renderer's versions; the entry also records every file its links were looked up
   in and what was found, and is only used where the same lookups find the same files. A national
   section is the same Markdown at the same place on every site that shows it, so it is rendered
@@ -342,18 +343,16 @@ def _convert(page, config, files, text: str) -> dict:
 
 
 def _part_key(page, config, text: str) -> str:
-    return digest(
-        FORMAT,
-        renderer_versions(),
-        config["markdown_extensions"],
-        config["mdx_configs"],
-        str(config["validation"]),
-        config["use_directory_urls"],
-        page.file.src_uri,
-        page.file.url,
-        page.file.inclusion.is_excluded(),
-        text,
-    )
+    if id(config) not in _RENDERING:
+        _RENDERING.clear()
+        _RENDERING[id(config)] = digest(
+            FORMAT, renderer_versions(), config["markdown_extensions"], config["mdx_configs"], str(config["validation"]), config["use_directory_urls"]
+        )
+    place = f"{_RENDERING[id(config)]}\x00{page.file.src_uri}\x00{page.file.url}\x00{page.file.inclusion.is_excluded()}\x00"
+    return hashlib.sha256(place.encode("utf-8") + text.encode("utf-8")).hexdigest()
+
+
+_RENDERING: dict[int, str] = {}  # what in a build's configuration changes how Markdown renders, hashed once per build
 
 
 def _without_trailing_blank_lines(text: str) -> str:
@@ -399,7 +398,8 @@ def render_page(page, config, files) -> bool:
     store = store_for(config)
     if store is None:
         return False
-    parts = split_parts(page.markdown)
+    # In parts only where another site in the build may show the same sections: cutting a page costs a little.
+    parts = split_parts(page.markdown) if (config.get("extra") or {}).get("hcweb_parts") else [page.markdown]
     entries = [_part(page, config, files, text, store) for text in parts]
     if len(entries) > 1 and _ids_collide(entries):
         entries = [_part(page, config, files, page.markdown, store)]
@@ -507,6 +507,7 @@ def start_build() -> None:
     finish_build()
     _STEPS[:] = [0, 0]
     _MARKDOWN.clear()
+    _RENDERING.clear()
     _NAV.clear()
     STATS.__dict__.update(Stats().__dict__)
 
