@@ -145,3 +145,15 @@ def test_with_workers_content_with_errors_is_refused_and_the_sites_stay(repo: Pa
     assert f"{rel}:" in result.output and message in result.output and "internal error" not in result.output
     assert snapshot(repo / "site") == before
     assert not [p.name for p in (repo / "site").iterdir() if ".building-" in p.name]
+
+
+def test_builds_of_single_providers_do_not_let_a_build_of_every_site_skip_its_checks(repo: Path) -> None:
+    # A national text no provider uses, with an error: a one-provider build does not look at it.
+    bad = "content/common/treatments/shoulder.md"
+    (repo / bad).write_text("---\ntitle: Skulder\ntype: treatment\nsummary: Kort.\nowner: finnes-ikke\n---\n## Om {#about}\nTekst.\n", encoding="utf-8")
+    commit(repo, "an unused national text with an error")
+    for provider in ("alfa-hf", "beta-hf"):
+        assert run(repo, "build", "--provider", provider, "--today", TODAY).exit_code == 0
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.output and "finnes-ikke" in result.output

@@ -7,12 +7,15 @@ Every test compares the sites built through the cache with sites built from scra
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from hcweb import commands
 from hcweb.repo import Repository
 from helpers import CATARACT_BODY, KNEE_BODY, TODAY, base_tree, commit, content_hash, dedent, edit_file, make_repo, national_text, overlay, run
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 # Markdown that tests where a page may be cut into parts: the same sub-heading in two sections
 # (rendered whole, the second gets another id), a reference-style link (global to a page), a
@@ -162,3 +165,86 @@ def test_a_damaged_or_unwritable_cache_costs_time_not_the_build(tmp_path: Path) 
     (other / ".hcweb-cache").write_text("not a folder", encoding="utf-8")
     build(repo, other)
     assert snapshot(other) == expected
+
+
+BLOCKS = st.sampled_from(
+    [
+        "## Om {#om}",
+        "## Om",
+        "##",
+        "### Råd",
+        "Tekst med [lenke](https://example.no) og *kursiv*.",
+        "- punkt\n- punkt",
+        "- punkt\n\n    [doc]: https://example.no/doc",
+        "Se [doc].",
+        "> sitat\n> [doc]: https://example.no/doc",
+        '!!! note "Husk"\n    Ta med [doc].',
+        "```\n## ikke en overskrift\n```",
+        "```\n\n## heller ikke en overskrift\n\n```",
+        "  ```\n  kode\n  ```",
+        "~~~~\n## heller ikke\n~~~",
+        "[TOC]",
+        "    kodeblokk",
+        "| a | b |\n| - | - |\n| 1 | 2 |",
+        "<div markdown>\n\n## Inne i HTML\n\n</div>",
+        "Linje\x0c## B",
+        "Linje\u2028## C",
+        "Tekst med to mellomrom  ",
+        '???+ note "Mer"\n    Skjult tekst.',
+        "Overskrift\n---",
+        "[en side](../a.md#x) og [et bilde](../media/x.svg)",
+        "Tekst {: #egen }",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def mkdocs_page(tmp_path_factory: pytest.TempPathFactory):
+    """A page of a small MkDocs project configured as hcweb's sites are, with a render cache."""
+    from hcweb.site import render_cache
+    from hcweb.site.mkdocs_config import MARKDOWN_EXTENSIONS
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+
+    root = tmp_path_factory.mktemp("mkdocs")
+    for rel in ("docs/index.md", "docs/a.md", "docs/treatments/t.md", "docs/media/x.svg"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# x\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        json.dumps({"site_name": "T", "markdown_extensions": MARKDOWN_EXTENSIONS, "extra": {"hcweb_cache": str(root / "cache"), "hcweb_parts": True}}),
+        encoding="utf-8",
+    )
+    config = load_config(str(root / "mkdocs.yml"))
+    files = get_files(config)
+    render_cache.install()
+    render_cache.start_build()
+    page = Page(None, files.get_file_from_path("treatments/t.md"), config)
+    return page, config, files
+
+
+def rendered(page) -> tuple:
+    def toc(items) -> list:
+        return [(item.title, item.id, item.level, toc(item.children)) for item in items]
+
+    return page.content, toc(page.toc), page._title_from_render, sorted(page.present_anchor_ids)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Cases that once rendered differently in parts: a reference defined in a list item, a quote or a
+# note (definitions are global to a page), a fence with a blank line and a heading inside, [TOC].
+@example(["- punkt\n\n    [doc]: https://example.no/doc"], ["Se [doc]."], "\n\n")
+@example(["> sitat\n> [doc]: https://example.no/doc"], ["Se [doc]."], "\n\n")
+@example(['!!! note "Husk"\n    Ta med [doc].'], ["- punkt\n\n    [doc]: https://example.no/doc"], "\n\n")
+@example(["```"], ["```"], "\n\n")
+@example(["[TOC]"], ["## Om"], "\n\n")
+@given(st.lists(BLOCKS, max_size=4), st.lists(BLOCKS, max_size=4), st.sampled_from(["\n\n", "\n"]))
+def test_a_page_rendered_in_parts_is_the_page_rendered_whole(mkdocs_page, before: list[str], after: list[str], separator: str) -> None:
+    from hcweb.site import render_cache
+
+    page, config, files = mkdocs_page
+    page.markdown = separator.join([*before, "## Midt {#midt}", *after]) + "\n"  # a place to cut, with anything either side
+    render_cache.ORIGINAL["render"](page, config, files)
+    whole = rendered(page)
+    assert render_cache.render_page(page, config, files)
+    assert rendered(page) == whole

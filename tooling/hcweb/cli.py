@@ -102,7 +102,7 @@ def build(
     out_dir = (out or repo.root / "site").resolve()
     if catalogue:
         try:
-            result = commands.build_catalogue(repo, out_dir, _today(today))
+            result = commands.build_catalogue(repo, out_dir, _today(today), incremental=not force, cache=not no_cache)
         except ContentErrors as exc:
             click.echo(render(exc.diagnostics, "text"), err=True)
             raise

@@ -14,7 +14,7 @@ from .repo import Content, Repository
 from .site.build import BuildResult, build_sites, design_digest, provider_site, renderers
 from .site.pages import SiteContext
 from .sources import remember as remember_sources
-from .sources import source_hashes
+from .sources import remember_shared_checked, shared_checked, source_hashes
 from .sources import unchanged as sources_unchanged
 
 
@@ -47,7 +47,7 @@ def validate(repo: Repository, today: dt.date, provider_id: str | None = None, s
     return Validation(make_strict(found) if strict else found)
 
 
-def build_catalogue(repo: Repository, out_dir: Path, today: dt.date) -> BuildResult:
+def build_catalogue(repo: Repository, out_dir: Path, today: dt.date, incremental: bool = True, cache: bool = True) -> BuildResult:
     """The catalogue of national texts and the coordinator dashboard, at OUT/catalogue/."""
     from .site.catalogue import catalogue_site
 
@@ -55,7 +55,8 @@ def build_catalogue(repo: Repository, out_dir: Path, today: dt.date) -> BuildRes
     errors = [d for d in checks.run_all(content, today, git=repo.git) if d.is_error and d.path.startswith("content/common/")]
     if errors:
         raise ContentErrors(errors, "catalogue build")
-    return build_sites([catalogue_site(content, repo.git, today, repo.overrides_dir)], out_dir, repo.content_dir / "media")[0]
+    site = catalogue_site(content, repo.git, today, repo.overrides_dir)
+    return build_sites([site], out_dir, repo.content_dir / "media", design=repo.overrides_dir, incremental=incremental, cache=cache)[0]
 
 
 def read_codeowners(repo: Repository) -> str | None:
@@ -97,16 +98,18 @@ def build(
     changed, everything is. Then a site whose merged pages did not change is not rendered again
     (build_sites), and a rendered one takes unchanged parts and pages from the render cache.
     """
-    sources = source_hashes(repo, today, design_digest(repo.overrides_dir), approved_only)
+    design = design_digest(repo.overrides_dir)
+    sources = source_hashes(repo, today, design, approved_only)
     known: dict[str, tuple[int, list[Diagnostic]]] = {}  # sites whose sources did not change: (pages, warnings)
-    for provider_id in (provider_ids or sorted(sources.providers)) if incremental else []:
+    shared_warnings = shared_checked(out_dir, sources.shared) if provider_ids is None else []
+    for provider_id in (provider_ids or sorted(sources.providers)) if incremental and shared_warnings is not None else []:
         last = sources_unchanged(out_dir, provider_id, sources.key(provider_id))
         if last is not None:
             known[provider_id] = last
     wanted = set(provider_ids or sources.providers)
     if known and known.keys() == wanted:
         # Nothing any of the sites is made from changed: nothing to read, check or build.
-        warnings = sorted({d for _, found in known.values() for d in found})
+        warnings = sorted({d for _, found in known.values() for d in found} | set(shared_warnings or []))
         return Validation(warnings), [BuildResult(pid, True, known[pid][0], unchanged=True) for pid in provider_ids or sorted(known)]
     workers = min(jobs, len(wanted - known.keys()))
     with renderers(workers, getattr(progress, "pages", None)) as pool:  # they start while the content is checked
@@ -124,20 +127,28 @@ def build(
                 found += checks.run_all(content, today, git=repo.git)
             else:
                 if provider_ids is None:
-                    found += content.problems  # every file read here: a build of every site refuses any problem in them
+                    # Every shared file passed with these sources (shared_checked), and so did every provider not read now.
+                    found += content.problems + (shared_warnings or [])
                 for provider_id in selected:
                     found += checks.run_all(content, today, provider_id, repo.git)
             validation.diagnostics = sorted(set(found))
             if validation.errors:
                 raise ContentErrors(validation.diagnostics, "build")
 
+        def remember(built: list[BuildResult]) -> None:
+            """Under the output lock: what each site was made from, if no file changed while it was built."""
+            after = source_hashes(repo, today, design, approved_only)
+            if provider_ids is None and not scoped:
+                remember_shared_checked(out_dir, sources.shared if after.shared == sources.shared else None, validation.warnings)
+            for result in built:
+                key = sources.key(result.provider_id)
+                if result.ok and key == after.key(result.provider_id):
+                    concerning = checks.concerning(validation.warnings, content, result.provider_id)
+                    remember_sources(out_dir, result.provider_id, key, result.pages, concerning)
+
         specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
         media = repo.content_dir / "media"
-        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool, gate=check)
-    for result in built:
-        if result.ok:
-            concerning = checks.concerning(validation.warnings, content, result.provider_id)
-            remember_sources(out_dir, result.provider_id, sources.key(result.provider_id), result.pages, concerning)
+        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool, gate=check, after=remember)
     results = {result.provider_id: result for result in built}
     results.update({pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()})
     return validation, [results[pid] for pid in provider_ids or sorted(results)]

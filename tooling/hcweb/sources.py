@@ -38,17 +38,24 @@ class Sources:
         return None if own is None else hashlib.sha256(f"{self.shared}:{own}".encode()).hexdigest()
 
 
-def _walk(folder: Path) -> list[Path]:
-    found = []
-    for directory, subdirs, files in os.walk(folder):
+def _walk(folder: Path, follow: bool) -> list[Path]:
+    """Every file under ``folder``; with ``follow``, also under linked folders (each real folder once)."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for directory, subdirs, files in os.walk(folder, followlinks=follow):
+        real = os.path.realpath(directory)
+        if real in seen:  # a link back up the tree
+            subdirs.clear()
+            continue
+        seen.add(real)
         subdirs.sort()
         found += [Path(directory) / name for name in sorted(files)]
     return found
 
 
-def _file_hash(path: Path, content_dir: Path) -> bytes:
-    """A regular file's bytes, hashed; a link by where it points (and that file, when it is inside content/,
-    where the loader reads it); anything else by its kind, unread (a pipe would never end)."""
+def _file_hash(path: Path) -> bytes:
+    """A regular file's bytes, hashed; a link by where it points and, when that is a regular file, its bytes
+    (whatever reads the link reads them); anything else by its kind, unread (a pipe would never end)."""
     try:
         info = path.lstat()
         if stat.S_ISREG(info.st_mode):
@@ -56,8 +63,8 @@ def _file_hash(path: Path, content_dir: Path) -> bytes:
                 return hashlib.file_digest(handle, "sha256").digest()
         if stat.S_ISLNK(info.st_mode):
             target = path.resolve()
-            inside = target.is_relative_to(content_dir.resolve()) and stat.S_ISREG(target.stat().st_mode)
-            return b"link:" + os.readlink(path).encode() + (_file_hash(target, content_dir) if inside else b"")
+            regular = stat.S_ISREG(target.stat().st_mode)
+            return b"link:" + os.readlink(path).encode() + (_file_hash(target) if regular else b"")
         return f"kind:{stat.S_IFMT(info.st_mode)}".encode()
     except (OSError, RuntimeError):
         return b"unreadable"
@@ -69,14 +76,14 @@ def source_hashes(repo: Repository, today: dt.date, design: str, approved_only: 
 
     def add(digest, path: Path) -> None:
         rel = repo.rel(path)
-        digest.update(f"{rel}\x00{git.last_changed(rel)}\x00".encode() + _file_hash(path, repo.content_dir) + b"\x00")
+        digest.update(f"{rel}\x00{git.last_changed(rel)}\x00".encode() + _file_hash(path) + b"\x00")
 
     shared = hashlib.sha256(json.dumps([design, today.isoformat(), approved_only]).encode())
     for name in ("hcweb.yml", ".github/CODEOWNERS"):
         if (repo.root / name).is_file():
             add(shared, repo.root / name)
     for folder in SHARED_FOLDERS:
-        for path in _walk(repo.root / folder):
+        for path in _walk(repo.root / folder, follow=not folder.startswith("content/")):  # the loader follows links in data/ and schemas/
             add(shared, path)
     providers: dict[str, str] = {}
     folder = repo.content_dir / "providers"
@@ -85,7 +92,7 @@ def source_hashes(repo: Repository, today: dt.date, design: str, approved_only: 
             add(shared, path)
             continue
         own = hashlib.sha256()
-        for file in _walk(path):
+        for file in _walk(path, follow=False):
             add(shared if file == path / PROVIDER_FILE else own, file)
         providers[path.name] = own.hexdigest()
     return Sources(shared.hexdigest(), providers)
@@ -114,5 +121,33 @@ def remember(out_dir: Path, provider_id: str, key: str | None, pages: int, warni
     if key is None:
         return
     record = out_dir / RECORDS / f"{provider_id}.sources"
-    entries = [{"path": d.path, "line": d.line, "severity": d.severity.value, "code": d.code, "message": d.message} for d in warnings]
-    write_atomic(record, json.dumps({"key": key, "pages": pages, "warnings": entries}, ensure_ascii=False))
+    write_atomic(record, json.dumps({"key": key, "pages": pages, "warnings": [_entry(d) for d in warnings]}, ensure_ascii=False))
+
+
+def shared_checked(out_dir: Path, shared: str) -> list[Diagnostic] | None:
+    """The warnings about shared files when every file was last checked with these shared sources, else None.
+
+    A build of every site may skip providers only then: their files passed, and so did everything else.
+    """
+    try:
+        data = json.loads((out_dir / RECORDS / "shared.checked").read_text(encoding="utf-8"))
+        if data.get("key") != shared:
+            return None
+        return [Diagnostic(d["path"], d["line"], Severity(d["severity"]), d["code"], d["message"]) for d in data["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def remember_shared_checked(out_dir: Path, shared: str | None, warnings: list[Diagnostic]) -> None:
+    """Record that every file passed every check with the shared sources ``shared`` (None: forget it)."""
+    record = out_dir / RECORDS / "shared.checked"
+    if shared is None:
+        record.unlink(missing_ok=True)
+        return
+    entries = [_entry(d) for d in warnings if not d.path.startswith("content/providers/")]  # what depends on shared files only
+    write_atomic(record, json.dumps({"key": shared, "warnings": entries}, ensure_ascii=False))
+
+
+def _entry(diagnostic: Diagnostic) -> dict:
+    d = diagnostic
+    return {"path": d.path, "line": d.line, "severity": d.severity.value, "code": d.code, "message": d.message}

@@ -269,7 +269,7 @@ def design_digest(design: Path | None) -> str:
 
 def site_inputs(spec: SiteSpec, media_dir: Path, shared: str) -> str:
     """A hash of everything a site is made from: its merged pages (national texts at their pinned
-    revisions included), the images it shows, and ``shared`` (design_digest())."""
+    revisions included), the images it shows, its MkDocs settings, and ``shared`` (design_digest())."""
     digest = hashlib.sha256(shared.encode())
     for page in spec.pages:
         digest.update(json.dumps([page.path, page.markdown, page.meta, page.assets], sort_keys=True, default=str).encode())
@@ -277,6 +277,10 @@ def site_inputs(spec: SiteSpec, media_dir: Path, shared: str) -> str:
         image = media_dir / name
         digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
     digest.update(repr(spec.frame_hosts).encode())
+    # The site's settings (language, address, menu), not where things are: the design is in ``shared``.
+    config = {key: value for key, value in spec.config(spec.pages, Path("docs"), Path("site")).items() if key not in ("docs_dir", "site_dir")}
+    config["theme"] = {key: value for key, value in (config.get("theme") or {}).items() if key != "custom_dir"}
+    digest.update(json.dumps(config, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
@@ -294,10 +298,13 @@ def build_sites(
     cache: bool = True,
     pool: ProcessPoolExecutor | None = None,
     gate: Callable[[], None] | None = None,
+    after: Callable[[list[BuildResult]], None] | None = None,
 ) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded.
 
     Incremental: a site whose inputs are those of its last good build is not rebuilt.
+    ``gate`` (the checks) must pass before anything is swapped in; ``after`` runs with the results
+    while the output folder is still locked.
     With ``cache``, parts of pages and finished pages come from the render cache in
     OUT/.hcweb-cache when nothing they are made from changed (see render_cache.py).
     """
@@ -305,6 +312,8 @@ def build_sites(
     with output_lock(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
         cache_dir = out_dir / CACHE_DIR if cache else None
         results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir, gate)
+        if after is not None:
+            after(results)  # still holding the lock: records written here belong to this build
         if cache_dir is not None:
             render_cache.prune(cache_dir)
         return results

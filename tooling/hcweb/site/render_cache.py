@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import sqlite3
+import sys
 import time
 import zlib
 from dataclasses import asdict, dataclass
@@ -36,38 +37,30 @@ from typing import Callable
 FORMAT = "hcweb-render-1"
 MAX_AGE_DAYS = 30  # entries not used for this long are removed after a build
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
-_RAW_HTML = re.compile(r"^ {0,3}<[A-Za-z!/?]", re.MULTILINE)
+# What reaches beyond one block, so that a page with it is rendered whole: reference definitions
+# anywhere (also inside lists, quotes and notes), the [TOC] marker, code fences and raw HTML
+# (their ends follow rules of their own), and line breaks other than \n.
+_WHOLE = re.compile(r"\]:|\[TOC\]|```|~~~|^[ \t>]*<[A-Za-z!/?]|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]", re.MULTILINE)
 _ID = re.compile(r"""\sid=["']([^"']+)["']""")
 
 
 def split_parts(markdown: str) -> list[str]:
-    """The page cut before each level-2 heading that starts a block at the top level.
+    """The page cut before each level-2 heading that follows a blank line; joined, the parts are the page.
 
-    Returns the page whole where a part could depend on another: reference-style link
-    definitions (they are global to a page) or raw HTML blocks (they may span headings).
+    A page with anything that reaches beyond one block (see _WHOLE) is one part.
     """
-    if _REFERENCE.search(markdown) or _RAW_HTML.search(markdown):
+    if _WHOLE.search(markdown):
         return [markdown]
     parts: list[str] = []
     current: list[str] = []
-    fence: str | None = None
     previous_blank = True
-    for line in markdown.splitlines(keepends=True):
-        opening = _FENCE.match(line)
-        if fence is not None:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
-                fence = None
-        elif opening:
-            fence = opening.group(1)
-        elif previous_blank and current and (line.startswith("## ") or line.rstrip("\r\n") == "##"):
-            parts.append("".join(current))
+    for line in markdown.split("\n"):
+        if previous_blank and current and (line.startswith("## ") or line == "##"):
+            parts.append("\n".join(current) + "\n")
             current = []
         current.append(line)
         previous_blank = not line.strip()
-    if current or not parts:
-        parts.append("".join(current))
+    parts.append("\n".join(current))
     return parts
 
 
@@ -101,11 +94,14 @@ class Store:
                     db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, data BLOB, used REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
                     self._db = db
                     break
-                except (sqlite3.Error, OSError):
-                    if attempt == 2:
+                except sqlite3.DatabaseError as exc:
+                    if attempt == 2 or getattr(exc, "sqlite_errorname", "") not in ("SQLITE_NOTADB", "SQLITE_CORRUPT"):
                         self._broken = True
-                    else:
-                        self._discard()
+                        break
+                    self._discard()  # damaged, and so used by no one: start afresh
+                except (sqlite3.Error, OSError):
+                    self._broken = True  # locked for too long, no space, no folder: go on without the cache
+                    break
         return self._db
 
     def _discard(self) -> None:
@@ -252,7 +248,9 @@ def renderer_versions() -> str:
     if _RENDERER is None:
         from importlib.metadata import version
 
-        _RENDERER = ";".join(f"{name}={version(name)}" for name in ("Markdown", "mkdocs", "pymdown-extensions"))
+        own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # this module renders the parts
+        packages = ";".join(f"{name}={version(name)}" for name in ("Markdown", "mkdocs", "pymdown-extensions"))
+        _RENDERER = f"{packages};python={sys.version};hcweb-render={own}"
     return _RENDERER
 
 
@@ -358,7 +356,7 @@ _RENDERING: dict[int, str] = {}  # what in a build's configuration changes how M
 def _without_trailing_blank_lines(text: str) -> str:
     """Blank lines at the end of a part change nothing, and differ from page to page (spaces ending a line do count)."""
     lines = text.split("\n")
-    while lines and not lines[-1].strip():
+    while lines and not lines[-1].strip(" \t"):
         lines.pop()
     return "\n".join(lines) + "\n"
 
@@ -520,6 +518,7 @@ def finish_build() -> None:
 
 
 _INSTALLED = False
+ORIGINAL: dict[str, Callable] = {}  # MkDocs' own functions, as they were before install()
 
 
 def install() -> None:
@@ -532,6 +531,7 @@ def install() -> None:
 
     original_render = Page.render
     original_build_page = mkdocs_build._build_page
+    ORIGINAL["render"] = original_render
 
     def render(self, config, files):
         if not render_page(self, config, files):
