@@ -41,9 +41,9 @@ def main() -> None:
             return min(t[0] for t in timings), max(t[1] for t in timings)
 
         one, mib_one = full(1)
-        line("build --all --jobs 1 (no cache)", one, mib_one)
+        line("build --all --jobs 1 (first build: no sites, no cache)", one, mib_one)
         two, mib_two = full(2)
-        line("build --all --jobs 2 (no cache)", two, mib_two)
+        line("build --all --jobs 2 (first build: no sites, no cache)", two, mib_two)
         print(f"{'  speed-up with 2 processes':<58} {one / two:8.2f} x   (target >= 1.7 x)")
         same, mib = run([*build, "--jobs", "2"])
         line("rebuild, nothing changed (--jobs 2)", same, mib)

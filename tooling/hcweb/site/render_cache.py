@@ -361,19 +361,19 @@ def _without_trailing_blank_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _part(page, config, files, text: str, store: Store) -> dict:
+def _cached(page, config, files, text: str, store: Store) -> dict | None:
+    """The rendered part from the cache, if its links still lead where they led."""
+    entry = store.get_json("parts", _part_key(page, config, _without_trailing_blank_lines(text)))
+    if entry is None or not all(describe_file(files.get_file_from_path(path)) == found for path, found in entry.get("lookups", {}).items()):
+        return None
+    return entry
+
+
+def _rendered(page, config, files, text: str, store: Store) -> dict:
     text = _without_trailing_blank_lines(text)
-    key = _part_key(page, config, text)
-    entry = store.get_json("parts", key)
-    if entry is not None and all(describe_file(files.get_file_from_path(path)) == found for path, found in entry.get("lookups", {}).items()):
-        STATS.parts_cached += 1
-        logger = logging.getLogger(_PAGES_LOG)
-        for level, message in entry.get("warnings", []):
-            logger.log(level, message)
-        return entry
     entry = _convert(page, config, files, text)
     STATS.parts_rendered += 1
-    store.put_json("parts", key, entry)
+    store.put_json("parts", _part_key(page, config, text), entry)
     return entry
 
 
@@ -396,11 +396,29 @@ def render_page(page, config, files) -> bool:
     store = store_for(config)
     if store is None:
         return False
-    # In parts only where another site in the build may show the same sections: cutting a page costs a little.
-    parts = split_parts(page.markdown) if (config.get("extra") or {}).get("hcweb_parts") else [page.markdown]
-    entries = [_part(page, config, files, text, store) for text in parts]
-    if len(entries) > 1 and _ids_collide(entries):
-        entries = [_part(page, config, files, page.markdown, store)]
+    # What the cache has, in parts (when they are all there and fit together) or whole; the two are the same
+    # HTML, so a page rendered whole by one build serves the next, and the other way round.
+    split = split_parts(page.markdown)
+    found = [_cached(page, config, files, text, store) for text in split] if len(split) > 1 else []
+    chosen: list[tuple[dict, bool]] | None = None  # (entry, from the cache)
+    if found and all(found) and not _ids_collide(found):
+        chosen = [(entry, True) for entry in found]
+    if chosen is None and (whole := _cached(page, config, files, page.markdown, store)) is not None:
+        chosen = [(whole, True)]
+    if chosen is None and found and (config.get("extra") or {}).get("hcweb_parts"):
+        # Render the missing parts, for other sites to share (only where a build has several: cutting costs a little).
+        chosen = [(entry, True) if entry is not None else (_rendered(page, config, files, text, store), False) for entry, text in zip(found, split, strict=True)]
+        if _ids_collide([entry for entry, _ in chosen]):
+            chosen = None
+    if chosen is None:
+        chosen = [(_rendered(page, config, files, page.markdown, store), False)]
+    logger = logging.getLogger(_PAGES_LOG)
+    for entry, cached in chosen:
+        if cached:
+            STATS.parts_cached += 1
+            for level, message in entry.get("warnings", []):
+                logger.log(level, message)
+    entries = [entry for entry, _ in chosen]
     if len(entries) == 1:
         STATS.whole_pages += 1
     page.content = "\n".join(entry["html"] for entry in entries if entry["html"])
