@@ -66,7 +66,8 @@ def test_build_needs_something_to_build(repo: Path) -> None:
 
 def test_a_design_change_rebuilds_the_catalogue(repo: Path) -> None:
     assert run(repo, "build", "--catalogue", "--today", TODAY).exit_code == 0
+    assert "unchanged catalogue" in run(repo, "build", "--catalogue", "--today", TODAY).output
     main = repo / "overrides/main.html"
     main.write_text(main.read_text(encoding="utf-8").replace("{% extends", "<!-- design changed -->{% extends", 1), encoding="utf-8")
-    assert run(repo, "build", "--catalogue", "--today", TODAY).exit_code == 0
+    assert "built the catalogue" in run(repo, "build", "--catalogue", "--today", TODAY).output
     assert "design changed" in (repo / "site/catalogue/index.html").read_text(encoding="utf-8")

@@ -108,7 +108,10 @@ def build(
             raise
         if not result.ok:
             raise BuildFailed("the catalogue build failed: " + "; ".join(result.messages))
-        click.echo(f"built the catalogue: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / 'catalogue'}")
+        if result.unchanged:
+            click.echo(f"unchanged catalogue: its inputs are those of {out_dir / 'catalogue'}, not rebuilt")
+        else:
+            click.echo(f"built the catalogue: {result.pages} pages in {result.seconds:.1f} s -> {out_dir / 'catalogue'}")
         if not (build_all or provider_ids):
             return
     try:
