@@ -56,7 +56,8 @@ def build_catalogue(repo: Repository, out_dir: Path, today: dt.date, incremental
     if errors:
         raise ContentErrors(errors, "catalogue build")
     site = catalogue_site(content, repo.git, today, repo.overrides_dir)
-    return build_sites([site], out_dir, repo.content_dir / "media", design=repo.overrides_dir, incremental=incremental, cache=cache)[0]
+    media = repo.content_dir / "media"
+    return build_sites([site], out_dir, media, design=design_digest(repo.overrides_dir), incremental=incremental, cache=cache)[0]
 
 
 def read_codeowners(repo: Repository) -> str | None:
@@ -148,7 +149,7 @@ def build(
 
         specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
         media = repo.content_dir / "media"
-        built = build_sites(specs, out_dir, media, workers, repo.overrides_dir, incremental, progress, cache, pool, gate=check, after=remember)
+        built = build_sites(specs, out_dir, media, workers, design, incremental, progress, cache, pool, gate=check, after=remember)
     results = {result.provider_id: result for result in built}
     results.update({pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()})
     return validation, [results[pid] for pid in provider_ids or sorted(results)]

@@ -101,8 +101,7 @@ def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cach
     config = spec.config(spec.pages, staging / "docs", site_tmp)
     extra = config.setdefault("extra", {})
     if cache is not None:
-        # Everything the site's pages share, but not the temporary folders (they differ every build).
-        extra["hcweb_site"] = render_cache.digest(shared, {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")})
+        extra["hcweb_site"] = render_cache.digest(shared, settings(config))  # what every page of the site shares
         extra["hcweb_cache"] = str(cache)
         extra["hcweb_parts"] = parts
     config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
@@ -277,11 +276,16 @@ def site_inputs(spec: SiteSpec, media_dir: Path, shared: str) -> str:
         image = media_dir / name
         digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
     digest.update(repr(spec.frame_hosts).encode())
-    # The site's settings (language, address, menu), not where things are: the design is in ``shared``.
-    config = {key: value for key, value in spec.config(spec.pages, Path("docs"), Path("site")).items() if key not in ("docs_dir", "site_dir")}
-    config["theme"] = {key: value for key, value in (config.get("theme") or {}).items() if key != "custom_dir"}
-    digest.update(json.dumps(config, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(settings(spec.config(spec.pages, Path("docs"), Path("site"))), sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+def settings(config: dict) -> dict:
+    """A site's MkDocs settings (language, address, menu) without where things are: the folders differ
+    from build to build, and the design's content is in design_digest()."""
+    kept = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
+    kept["theme"] = {key: value for key, value in (config.get("theme") or {}).items() if key != "custom_dir"}
+    return kept
 
 
 Progress = Callable[[str, BuildResult | None], None]  # (site, result when done; None when it starts)
@@ -292,7 +296,7 @@ def build_sites(
     out_dir: Path,
     media_dir: Path,
     jobs: int = 1,
-    design: Path | None = None,
+    design: str | None = None,
     incremental: bool = True,
     progress: Progress | None = None,
     cache: bool = True,
@@ -302,7 +306,8 @@ def build_sites(
 ) -> list[BuildResult]:
     """Build each site; a site replaces the old one only when its build succeeded.
 
-    Incremental: a site whose inputs are those of its last good build is not rebuilt.
+    Incremental: a site whose inputs are those of its last good build is not rebuilt; ``design``
+    is design_digest() of the design folder, made once by the caller (None: no design folder).
     ``gate`` (the checks) must pass before anything is swapped in; ``after`` runs with the results
     while the output folder is still locked.
     With ``cache``, parts of pages and finished pages come from the render cache in
@@ -311,7 +316,8 @@ def build_sites(
     own_pool = pool is None and min(jobs, len(specs)) > 1
     with output_lock(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
         cache_dir = out_dir / CACHE_DIR if cache else None
-        results = _build_sites(specs, out_dir, media_dir, workers, design, incremental, progress or (lambda name, result: None), cache_dir, gate)
+        shared = design if design is not None else design_digest(None)
+        results = _build_sites(specs, out_dir, media_dir, workers, shared, incremental, progress or (lambda name, result: None), cache_dir, gate)
         if after is not None:
             after(results)  # still holding the lock: records written here belong to this build
         if cache_dir is not None:
@@ -327,7 +333,7 @@ def _build_sites(
     out_dir: Path,
     media_dir: Path,
     pool: ProcessPoolExecutor | None,
-    design: Path | None,
+    shared: str,
     incremental: bool,
     progress: Progress,
     cache: Path | None,
@@ -343,7 +349,6 @@ def _build_sites(
     results: dict[str, BuildResult] = {}
     inputs: dict[str, str] = {}
     record = out_dir / ".hcweb-inputs"
-    shared = design_digest(design)
     if gate is not None and pool is None:
         gate()
         gate = None
