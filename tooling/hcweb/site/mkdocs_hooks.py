@@ -56,4 +56,4 @@ def on_post_build(config):
     render_cache.finish_build()
     path = config.extra.get("hcweb_stats")
     if path:
-        Path(path).write_text(json.dumps(render_cache.STATS.as_dict()), encoding="utf-8")
+        Path(path).write_text(json.dumps(render_cache.stats().as_dict()), encoding="utf-8")

@@ -30,7 +30,7 @@ import sqlite3
 import sys
 import time
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -224,8 +224,24 @@ class Stats:
         return asdict(self)
 
 
-STATS = Stats()
+@dataclass
+class _Build:
+    """What belongs to the build running in this process; start_build() begins a new one."""
+
+    stats: Stats = field(default_factory=Stats)
+    markdown: object | None = None  # one converter, reset between parts (MkDocs makes a new one for every page)
+    settings: str | None = None  # what in the configuration changes how Markdown renders, hashed
+    nav: str | None = None  # the menu's digest, made when pages are built and every title is known
+    steps: list[int] = field(default_factory=lambda: [0, 0])  # progress: done, in all (two a page)
+
+
+_BUILD = _Build()
 _STORES: dict[str, Store] = {}
+
+
+def stats() -> Stats:
+    """What the current build took from the cache and what it rendered."""
+    return _BUILD.stats
 
 
 def store_for(config) -> Store | None:
@@ -284,19 +300,14 @@ class _Capture(logging.Handler):
 
 
 _PAGES_LOG = "mkdocs.structure.pages"
-_MARKDOWN: dict[int, object] = {}
 
 
 def _markdown(config):
-    """One Markdown converter per build, reset between parts (MkDocs makes a new one for every page)."""
-    import markdown
+    if _BUILD.markdown is None:
+        import markdown
 
-    md = _MARKDOWN.get(id(config))
-    if md is None:
-        _MARKDOWN.clear()
-        md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
-        _MARKDOWN[id(config)] = md
-    return md
+        _BUILD.markdown = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
+    return _BUILD.markdown
 
 
 def _flat(tokens: list[dict]) -> list[dict]:
@@ -341,16 +352,12 @@ def _convert(page, config, files, text: str) -> dict:
 
 
 def _part_key(page, config, text: str) -> str:
-    if id(config) not in _RENDERING:
-        _RENDERING.clear()
-        _RENDERING[id(config)] = digest(
+    if _BUILD.settings is None:
+        _BUILD.settings = digest(
             FORMAT, renderer_versions(), config["markdown_extensions"], config["mdx_configs"], str(config["validation"]), config["use_directory_urls"]
         )
-    place = f"{_RENDERING[id(config)]}\x00{page.file.src_uri}\x00{page.file.url}\x00{page.file.inclusion.is_excluded()}\x00"
+    place = f"{_BUILD.settings}\x00{page.file.src_uri}\x00{page.file.url}\x00{page.file.inclusion.is_excluded()}\x00"
     return hashlib.sha256(place.encode("utf-8") + text.encode("utf-8")).hexdigest()
-
-
-_RENDERING: dict[int, str] = {}  # what in a build's configuration changes how Markdown renders, hashed once per build
 
 
 def _without_trailing_blank_lines(text: str) -> str:
@@ -372,7 +379,7 @@ def _cached(page, config, files, text: str, store: Store) -> dict | None:
 def _rendered(page, config, files, text: str, store: Store) -> dict:
     text = _without_trailing_blank_lines(text)
     entry = _convert(page, config, files, text)
-    STATS.parts_rendered += 1
+    _BUILD.stats.parts_rendered += 1
     store.put_json("parts", _part_key(page, config, text), entry)
     return entry
 
@@ -415,17 +422,17 @@ def render_page(page, config, files) -> bool:
     logger = logging.getLogger(_PAGES_LOG)
     for entry, cached in chosen:
         if cached:
-            STATS.parts_cached += 1
+            _BUILD.stats.parts_cached += 1
             for level, message in entry.get("warnings", []):
                 logger.log(level, message)
     entries = [entry for entry, _ in chosen]
     if len(entries) == 1:
-        STATS.whole_pages += 1
+        _BUILD.stats.whole_pages += 1
     page.content = "\n".join(entry["html"] for entry in entries if entry["html"])
     page.toc = get_toc(nest_toc_tokens([dict(token) for entry in entries for token in entry["toc"]]))
     page._title_from_render = entries[0]["title"]
     page.present_anchor_ids = {anchor for entry in entries for anchor in entry["anchors"]}
-    if logging.getLogger(_PAGES_LOG).getEffectiveLevel() > logging.DEBUG:
+    if logger.getEffectiveLevel() > logging.DEBUG:
         links: dict = {}
         for entry in entries:
             for src_uri, anchors in entry["links"].items():
@@ -469,18 +476,20 @@ def cached_build_page(original, page, config, doc_files, nav, env, dirty: bool =
     from mkdocs.commands.build import get_context
 
     store = store_for(config)
-    key = page_key(page, config, _nav_key(nav)) if store is not None and not (dirty or excluded) else None
+    if _BUILD.nav is None:
+        _BUILD.nav = nav_digest(nav)
+    key = page_key(page, config, _BUILD.nav) if store is not None and not (dirty or excluded) else None
     cached = store.get("pages", key) if key and store else None
     if cached is None:
         original(page, config, doc_files, nav, env, dirty, excluded)
         if key and store:
-            STATS.pages_rendered += 1
+            _BUILD.stats.pages_rendered += 1
             try:
                 store.put("pages", key, Path(page.file.abs_dest_path).read_bytes())
             except OSError:
                 pass
         return
-    STATS.pages_cached += 1
+    _BUILD.stats.pages_cached += 1
     config._current_page = page
     try:
         page.active = True
@@ -492,40 +501,27 @@ def cached_build_page(original, page, config, doc_files, nav, env, dirty: bool =
         config._current_page = None
 
 
-_NAV: dict[int, str] = {}
-
-
-def _nav_key(nav) -> str:
-    """The menu's digest, made once per build (when pages are built, every title is known)."""
-    if id(nav) not in _NAV:
-        _NAV[id(nav)] = nav_digest(nav)
-    return _NAV[id(nav)]
-
-
 # Who hears of the progress of the site being rendered: (site, pages done, pages in all), counted in
 # half pages (each page's Markdown, then its page through the theme). Set by site.build in each rendering process.
 REPORT: Callable[[str, int, int], None] | None = None
-_STEPS = [0, 0]  # done, in all
 
 
 def _step(config, files=None) -> None:
     if REPORT is None:
         return
-    if files is not None and not _STEPS[1]:
-        _STEPS[1] = 2 * len(files.documentation_pages())
-    _STEPS[0] += 1
-    if _STEPS[0] % 25 == 0 or _STEPS[0] == _STEPS[1]:
-        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], _STEPS[0] // 2, _STEPS[1] // 2)
+    steps = _BUILD.steps
+    if files is not None and not steps[1]:
+        steps[1] = 2 * len(files.documentation_pages())
+    steps[0] += 1
+    if steps[0] % 25 == 0 or steps[0] == steps[1]:
+        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], steps[0] // 2, steps[1] // 2)
 
 
 def start_build() -> None:
     """Forget what belonged to the previous build in this process: converter, menu digest, counts."""
+    global _BUILD
     finish_build()
-    _STEPS[:] = [0, 0]
-    _MARKDOWN.clear()
-    _RENDERING.clear()
-    _NAV.clear()
-    STATS.__dict__.update(Stats().__dict__)
+    _BUILD = _Build()
 
 
 def finish_build() -> None:
