@@ -108,10 +108,11 @@ def build(
         if last is not None:
             known[provider_id] = last
     wanted = set(provider_ids or sources.providers)
+    skipped = {pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()}
     if known and known.keys() == wanted:
         # Nothing any of the sites is made from changed: nothing to read, check or build.
         warnings = sorted({d for _, found in known.values() for d in found} | set(shared_warnings or []))
-        return Validation(warnings), [BuildResult(pid, True, known[pid][0], unchanged=True) for pid in provider_ids or sorted(known)]
+        return Validation(warnings), [skipped[pid] for pid in provider_ids or sorted(skipped)]
     workers = min(jobs, len(wanted - known.keys()))
     with renderers(workers, getattr(progress, "pages", None)) as pool:  # they start while the content is checked
         scoped = provider_ids is not None or bool(known)
@@ -150,6 +151,5 @@ def build(
         specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
         media = repo.content_dir / "media"
         built = build_sites(specs, out_dir, media, workers, design, incremental, progress, cache, pool, gate=check, after=remember)
-    results = {result.provider_id: result for result in built}
-    results.update({pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()})
+    results = {**skipped, **{result.provider_id: result for result in built}}
     return validation, [results[pid] for pid in provider_ids or sorted(results)]

@@ -33,6 +33,11 @@ class Diagnostic:
         data["severity"] = self.severity.value
         return {key: data[key] for key in ("severity", "code", "path", "line", "message")}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Diagnostic:
+        """The diagnostic as_dict() wrote."""
+        return cls(data["path"], data["line"], Severity(data["severity"]), data["code"], data["message"])
+
     def as_github(self) -> str:
         command = "error" if self.is_error else "warning"
         message = _github_escape(self.message, data=True)

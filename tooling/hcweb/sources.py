@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 from .files import write_atomic
 from .repo import PROVIDER_FILE, Repository
 
@@ -98,30 +98,35 @@ def source_hashes(repo: Repository, today: dt.date, design: str, approved_only: 
     return Sources(shared.hexdigest(), providers)
 
 
-def unchanged(out_dir: Path, provider_id: str, key: str | None) -> tuple[int, list[Diagnostic]] | None:
-    """(pages, warnings) of the site's last good build when it was made from the sources ``key`` names."""
-    record = out_dir / RECORDS / f"{provider_id}.sources"
-    if key is None or not (out_dir / provider_id).is_dir():
+def _read(record: Path, key: str | None) -> tuple[dict, list[Diagnostic]] | None:
+    """A record and its warnings, when it was written for ``key``; else None (also when it cannot be read)."""
+    if key is None:
         return None
     try:
         data = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        return data, [Diagnostic.from_dict(entry) for entry in data["warnings"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if not isinstance(data, dict) or data.get("key") != key:
+
+
+def _write(record: Path, key: str, warnings: list[Diagnostic], **more) -> None:
+    write_atomic(record, json.dumps({"key": key, **more, "warnings": [d.as_dict() for d in warnings]}, ensure_ascii=False))
+
+
+def unchanged(out_dir: Path, provider_id: str, key: str | None) -> tuple[int, list[Diagnostic]] | None:
+    """(pages, warnings) of the site's last good build when it was made from the sources ``key`` names."""
+    found = _read(out_dir / RECORDS / f"{provider_id}.sources", key) if (out_dir / provider_id).is_dir() else None
+    if found is None or not isinstance(found[0].get("pages"), int):
         return None
-    try:
-        warnings = [Diagnostic(d["path"], d["line"], Severity(d["severity"]), d["code"], d["message"]) for d in data["warnings"]]
-        return int(data["pages"]), warnings
-    except (KeyError, TypeError, ValueError):
-        return None
+    return found[0]["pages"], found[1]
 
 
 def remember(out_dir: Path, provider_id: str, key: str | None, pages: int, warnings: list[Diagnostic]) -> None:
     """Record what the site just built (or found up to date) was made from, and the warnings that concern it."""
-    if key is None:
-        return
-    record = out_dir / RECORDS / f"{provider_id}.sources"
-    write_atomic(record, json.dumps({"key": key, "pages": pages, "warnings": [_entry(d) for d in warnings]}, ensure_ascii=False))
+    if key is not None:
+        _write(out_dir / RECORDS / f"{provider_id}.sources", key, warnings, pages=pages)
 
 
 def shared_checked(out_dir: Path, shared: str) -> list[Diagnostic] | None:
@@ -129,13 +134,8 @@ def shared_checked(out_dir: Path, shared: str) -> list[Diagnostic] | None:
 
     A build of every site may skip providers only then: their files passed, and so did everything else.
     """
-    try:
-        data = json.loads((out_dir / RECORDS / "shared.checked").read_text(encoding="utf-8"))
-        if data.get("key") != shared:
-            return None
-        return [Diagnostic(d["path"], d["line"], Severity(d["severity"]), d["code"], d["message"]) for d in data["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+    found = _read(out_dir / RECORDS / "shared.checked", shared)
+    return None if found is None else found[1]
 
 
 def remember_shared_checked(out_dir: Path, shared: str | None, warnings: list[Diagnostic]) -> None:
@@ -144,10 +144,4 @@ def remember_shared_checked(out_dir: Path, shared: str | None, warnings: list[Di
     if shared is None:
         record.unlink(missing_ok=True)
         return
-    entries = [_entry(d) for d in warnings if not d.path.startswith("content/providers/")]  # what depends on shared files only
-    write_atomic(record, json.dumps({"key": shared, "warnings": entries}, ensure_ascii=False))
-
-
-def _entry(diagnostic: Diagnostic) -> dict:
-    d = diagnostic
-    return {"path": d.path, "line": d.line, "severity": d.severity.value, "code": d.code, "message": d.message}
+    _write(record, shared, [d for d in warnings if not d.path.startswith("content/providers/")])  # what depends on shared files only
