@@ -114,7 +114,7 @@ def test_images_are_copied_only_into_the_sites_that_show_them(tmp_path: Path) ->
     site = root / "site"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("media/*")) == ["beta-hf/media/foto.svg"]
     html = page(site / "beta-hf", "treatments/knee-replacement")
-    assert '<img alt="Inngangen til sykehuset" src="../../media/foto.svg" />' in html
+    assert '<img alt="Inngangen til sykehuset" src="../../media/foto.svg">' in html
 
 
 def test_site_links_become_relative_so_the_site_works_under_any_path(tmp_path: Path) -> None:

@@ -1,117 +1,99 @@
-"""HTML and links inside Markdown: nothing that runs code, loads from elsewhere or sends data away.
+"""HTML and links in content: checked on the HTML that the sites' Markdown makes of each text.
 
-Authors may use a little HTML (a table, a <details>), but no <script>, no
-<style>, no forms, no event handlers (onclick=...), no javascript: or data:
-links, and <iframe> only from hosts that hcweb.yml allows (a video service, say).
+Authors may use a little HTML (a table, a <details>), but nothing that runs code, loads from
+another host, sends data away or changes the look: the allow-list is in hcweb.markup. A text
+is rendered as the sites render it, so no Markdown trick (an unclosed fence, a comment opened
+in a code span, an attribute list) hides anything from the check. National texts are checked
+as they are now and, for each provider that pins an older revision, as that revision was.
 """
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 from ..diagnostics import Diagnostic, error
-from ..sections import fenced_lines
+from ..markup import check_markdown
+from ..resolve import approved_bodies
 
 if TYPE_CHECKING:
+    from ..model import Policy
     from . import CheckContext
 
-FORBIDDEN_TAGS = {
-    "script": "scripts are not allowed in content",
-    "style": "style sheets are not allowed in content; the common design sets the look",
-    "form": "forms are not allowed in content",
-    "input": "form fields are not allowed in content",
-    "button": "buttons are not allowed in content",
-    "textarea": "form fields are not allowed in content",
-    "select": "form fields are not allowed in content",
-    "object": "embedded objects are not allowed in content",
-    "embed": "embedded objects are not allowed in content",
-    "base": "<base> is not allowed in content",
-    "meta": "<meta> is not allowed in content",
-    "link": "<link> is not allowed in content",
-}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset"}
-BAD_SCHEMES = ("javascript", "data", "vbscript", "file")
-_MARKDOWN_LINK = re.compile(r"\]\(\s*<?\s*(?P<url>[^)\s>]+)|^\s{0,3}\[[^\]]+\]:\s*<?(?P<ref>\S+?)>?(?:\s|$)|<(?P<auto>[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+
+def scan(body: str, rel: str, first_line: int, policy: Policy) -> list[Diagnostic]:
+    """Problems in the page one Markdown body becomes, at the lines of ``rel`` that bring them in."""
+    findings = check_markdown(body, policy.iframe_hosts, policy.max_heading_level)
+    return [error(rel, first_line + finding.offset, _code(finding.message), finding.message) for finding in findings]
 
 
-def _bad_scheme(url: str) -> str | None:
-    cleaned = re.sub(r"[\x00-\x20]", "", url).lower()
-    scheme = cleaned.split(":", 1)[0] if ":" in cleaned else ""
-    return scheme if scheme in BAD_SCHEMES else None
-
-
-class _Scanner(HTMLParser):
-    def __init__(self, rel: str, first_line: int, iframe_hosts: tuple[str, ...]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rel, self.first_line, self.iframe_hosts = rel, first_line, iframe_hosts
-        self.found: list[Diagnostic] = []
-
-    def _line(self) -> int:
-        return self.first_line + self.getpos()[0] - 1
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self._line()
-        if tag in FORBIDDEN_TAGS:
-            self.found.append(error(self.rel, line, "html-forbidden", f"<{tag}>: {FORBIDDEN_TAGS[tag]}"))
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(error(self.rel, line, "html-forbidden", f"the attribute {name}= runs a script; remove it"))
-            elif name == "style":
-                self.found.append(error(self.rel, line, "html-forbidden", "style= is not allowed in content; the common design sets the look"))
-            elif name in URL_ATTRIBUTES and value and (scheme := _bad_scheme(value)):
-                self.found.append(error(self.rel, line, "html-forbidden", f"{scheme}: links are not allowed in content"))
-        if tag == "iframe":
-            src = dict(attrs).get("src") or ""
-            host = urlparse(src).hostname or ""
-            if not src.startswith("https://") or host not in self.iframe_hosts:
-                allowed = ", ".join(self.iframe_hosts) or "none"
-                self.found.append(
-                    error(self.rel, line, "html-iframe", f"an <iframe> may only show https pages from the hosts in hcweb.yml (allowed: {allowed}); found '{host or src}'")
-                )
-
-    handle_startendtag = handle_starttag
-
-
-_HEADING = re.compile(r"^ {0,3}(?P<marks>#{1,6})(?:\s|$)")
-
-
-def scan(body: str, rel: str, first_line: int, iframe_hosts: tuple[str, ...], max_heading: int = 6) -> list[Diagnostic]:
-    """Problems with HTML and links in one Markdown body; text in code fences is left alone."""
-    fenced = fenced_lines(body, first_line)
-    visible = "\n".join("" if first_line + index in fenced else line for index, line in enumerate(body.splitlines()))
-    found: list[Diagnostic] = []
-    scanner = _Scanner(rel, first_line, iframe_hosts)
-    try:
-        scanner.feed(visible)
-        scanner.close()
-    except (AssertionError, ValueError):  # malformed markup: still report what was found
-        pass
-    found += scanner.found
-    for index, line in enumerate(visible.splitlines()):
-        for match in _MARKDOWN_LINK.finditer(line):
-            url = match.group("url") or match.group("ref") or match.group("auto") or ""
-            if scheme := _bad_scheme(url):
-                found.append(error(rel, first_line + index, "link-scheme", f"{scheme}: links are not allowed in content"))
-        heading = _HEADING.match(line)
-        if heading and len(heading.group("marks")) > max_heading:
-            found.append(
-                error(rel, first_line + index, "heading-depth", f"a level-{len(heading.group('marks'))} heading is too deep; use at most {'#' * max_heading}")
-            )
-    return found
+def _code(message: str) -> str:
+    if message.startswith("a level-"):
+        return "heading-depth"
+    if message.startswith("an <iframe>"):
+        return "html-iframe"
+    if "links are not allowed" in message or message.startswith(("write the full address", "an image must come")):
+        return "link-scheme"
+    if message.startswith("the text"):
+        return "html-unrenderable"
+    return "html-forbidden"
 
 
 def check(context: CheckContext) -> list[Diagnostic]:
-    content = context.content
-    hosts, depth = content.policy.iframe_hosts, content.policy.max_heading_level
+    policy = context.content.policy
     found: list[Diagnostic] = []
     for text in context.texts_in_scope():
-        found += scan(text.body, text.rel, text.body_line, hosts, depth)
+        found += scan(text.body, text.rel, text.body_line, policy)
     for provider in context.in_scope():
         for document in (*provider.overlays, *provider.pages, *provider.events):
-            found += scan(document.body, document.rel, document.body_line, hosts, depth)
+            found += scan(document.body, document.rel, document.body_line, policy)
         for snippet in provider.snippets.values():
-            found += scan(snippet.body, snippet.rel, 1, hosts, depth)
+            found += scan(snippet.body, snippet.rel, 1, policy)
+        found += _pinned_revisions(context, provider)
     return found
+
+
+def _pinned_revisions(context: CheckContext, provider) -> list[Diagnostic]:
+    """Each older national revision this provider publishes passes the same checks as current text.
+
+    The problem is reported at the overlay's approval, since the revision lives only in history.
+    """
+    if context.git is None:
+        return []
+    content, policy = context.content, context.content.policy
+    found: list[Diagnostic] = []
+    checked: dict[tuple[str, str], list[Diagnostic]] = {}
+    for overlay in provider.overlays:
+        approval = overlay.approved
+        if approval is None:
+            continue
+        body_of = approved_bodies(overlay, context.git)
+        for text_id, revision in approval.revisions.items():
+            text = content.national.get(text_id)
+            if text is None or revision == text.revision:
+                continue
+            key = (text.rel, revision)
+            if key not in checked:
+                pinned = body_of(text)
+                checked[key] = _pinned_problems(text.rel, revision, pinned, policy) if pinned else []
+            line = overlay.lines("approved", "revisions", text_id)
+            for problem in checked[key]:
+                found.append(
+                    error(
+                        overlay.rel,
+                        line,
+                        problem.code,
+                        f"the approved revision {revision} of {text_id}, which this site still publishes, "
+                        f"has a problem at {problem.path}:{problem.line} in that revision: {problem.message}; "
+                        "approve the current revision instead",
+                    )
+                )
+    return found
+
+
+def _pinned_problems(rel: str, revision: str, pinned: tuple[str, int], policy: Policy) -> list[Diagnostic]:
+    body, first_line = pinned
+    size = len(body.encode("utf-8"))
+    if size > policy.max_file_bytes:
+        limit = policy.max_file_bytes // 1000
+        return [error(rel, first_line, "file-too-large", f"the text is {size // 1000} KB; a content file may be at most {limit} KB (hcweb.yml limits)")]
+    return scan(body, rel, first_line, policy)

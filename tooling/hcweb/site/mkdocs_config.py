@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..markup import MARKDOWN_EXTENSIONS
 from .pages import Page, SiteContext
 
-MARKDOWN_EXTENSIONS = [
-    "attr_list",
-    "md_in_html",
-    "admonition",
-    "tables",
-    "pymdownx.details",
-    {"toc": {"permalink": True, "permalink_title": "Lenke til denne delen"}},
-]
 
 THEME_FEATURES = [
     "navigation.indexes",
@@ -110,6 +103,7 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
         "nav": navigation(pages),
         "extra": {
             "generator": False,
+            "hcweb_frame_hosts": list(context.content.policy.iframe_hosts),
             "hcweb": {
                 "provider": provider.name,
                 "provider_id": provider.id,

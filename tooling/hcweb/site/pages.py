@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import markdown
+import nh3
 
 from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
@@ -23,10 +24,17 @@ from .norwegian import LOCATION_KINDS, event_time, long_date
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
 
+REGISTRY_TAGS = {"p", "ul", "ol", "li", "a", "strong", "em", "br"}
+
+
 @functools.lru_cache(maxsize=4096)
-def markdown_html(source: str) -> str:
-    """A short piece of registry Markdown (transport, say) as HTML for a template (each text converted once)."""
-    return markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+def registry_markdown(source: str) -> str:
+    """A short piece of registry Markdown (transport, say) as HTML for a template (each text converted once).
+
+    Sanitised by nh3 to a few text elements and https, mailto and tel links: the template prints it as it is.
+    """
+    html = markdown.markdown(source, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(html, tags=REGISTRY_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto", "tel"}, link_rel=None)
 
 
 def md_text(value: str) -> str:
@@ -155,7 +163,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
                 "address": f"{loc.street}, {loc.postcode} {loc.city}",
                 "phone": loc.phone,
                 "opening_hours": loc.opening_hours,
-                "transport_html": markdown_html(loc.transport) if loc.transport else "",
+                "transport_html": registry_markdown(loc.transport) if loc.transport else "",
             }
             for loc in locations
             if loc

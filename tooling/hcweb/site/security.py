@@ -1,39 +1,73 @@
-"""A Content-Security-Policy on every built page: scripts only from the site itself (and the
-theme's own inline scripts, by hash), nothing from other hosts, frames only from allowed hosts."""
+"""What a published site may run and load, checked on the files that are published.
+
+Every page carries one fixed Content-Security-Policy: scripts and styles only from files of
+the site itself (no inline script or style is allowed, none is needed: the theme's small
+helpers are a file, see overrides/assets/javascripts/hcweb-theme.js), nothing from other
+hosts, frames only from the hosts in hcweb.yml. The policy is not derived from the pages, so
+nothing injected into a page can allow itself.
+
+unsafe_files() is the last check before a site is swapped in: no published HTML file may hold
+an inline script, an event handler or a script from elsewhere, and no SVG an active part.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from pathlib import Path
 
-_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.S)
-_DATA_TYPES = ("application/json", "application/ld+json")
+from ..svg import svg_problems
+
+# Script elements that carry data, not code: a browser never runs them.
+_DATA_TYPES = frozenset({"application/json", "application/ld+json"})
+_SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>", re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?(?P<type>[^"'\s>]+)""", re.I)
+_SRC = re.compile(r"""\bsrc\s*=\s*["']?(?P<src>[^"'\s>]+)""", re.I)
+_HANDLER = re.compile(r"<[a-zA-Z][^<>]*\son[a-z]+\s*=", re.S)
 
 
-def _inline_hashes(html: str) -> list[str]:
-    hashes = []
-    for match in _INLINE_SCRIPT.finditer(html):
-        attrs = match.group("attrs") or ""
-        if "src=" in attrs or any(kind in attrs for kind in _DATA_TYPES):
-            continue
-        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
-    return sorted(set(hashes))
-
-
-def policy(html: str, frame_hosts: tuple[str, ...]) -> str:
+def policy(frame_hosts: tuple[str, ...]) -> str:
     frames = " ".join(f"https://{host}" for host in frame_hosts) or "'none'"
-    scripts = " ".join(["'self'", *_inline_hashes(html)])
     return (
-        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data:; "
         f"font-src 'self'; connect-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 
 
 def add_content_security_policy(site_dir: Path, frame_hosts: tuple[str, ...]) -> None:
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(frame_hosts)}">'
     for page in site_dir.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, frame_hosts)}">'
         page.write_text(html.replace("<head>", f"<head>\n    {meta}", 1), encoding="utf-8")
+
+
+def page_problems(html: str) -> list[str]:
+    """Scripts a browser would run from this page other than the site's own files."""
+    problems = []
+    for match in _SCRIPT.finditer(html):
+        attrs = match.group("attrs")
+        kind = _TYPE.search(attrs)
+        src = _SRC.search(attrs)
+        if src is None and not (kind and kind.group("type").lower() in _DATA_TYPES):
+            problems.append("an inline <script>")
+        elif src is not None and re.match(r"([a-z][a-z0-9+.-]*:|//)", src.group("src"), re.I):
+            problems.append(f"a script from {src.group('src')[:80]}")
+    if _HANDLER.search(html):
+        problems.append("an event handler attribute (on...=)")
+    return problems
+
+
+def unsafe_files(site_dir: Path) -> list[str]:
+    """Every published file that could run something it should not, with the reason."""
+    found: list[str] = []
+    for path in sorted(site_dir.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        if suffix in (".html", ".htm", ".xhtml"):
+            reasons = page_problems(path.read_text(encoding="utf-8", errors="replace"))
+        elif suffix in (".svg", ".svgz", ".xml") and path.name != "sitemap.xml":
+            reasons = svg_problems(path.read_bytes()) if suffix != ".xml" else []
+        else:
+            continue
+        found += [f"{path.relative_to(site_dir).as_posix()}: {reason}" for reason in sorted(set(reasons))]
+    return found
