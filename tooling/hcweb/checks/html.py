@@ -48,8 +48,16 @@ def check(context: CheckContext) -> list[Diagnostic]:
             found += scan(document.body, document.rel, document.body_line, policy)
         for snippet in provider.snippets.values():
             found += scan(snippet.body, snippet.rel, 1, policy)
+        for location in provider.locations:
+            if location.transport:  # Markdown in the registry, shown on the location's page
+                found += _registry_markdown(location.transport, provider.rel, provider.lines("locations", location.index, "transport"), policy)
         found += _pinned_revisions(context, provider)
     return found
+
+
+def _registry_markdown(text: str, rel: str, line: int, policy: Policy) -> list[Diagnostic]:
+    """A Markdown value in provider.yml, reported at the line of its key (YAML folds the text's own lines)."""
+    return [error(rel, line, d.code, d.message) for d in scan(text, rel, line, policy)]
 
 
 def _pinned_revisions(context: CheckContext, provider) -> list[Diagnostic]:

@@ -8,13 +8,14 @@ from ..diagnostics import Diagnostic, error
 from ..media import ImageRef, image_refs
 from ..model import Provider
 from ..resolve import expand_overlay
+from ..svg import svg_problems
 
 if TYPE_CHECKING:
     from . import CheckContext
 
 
 def check(context: CheckContext) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+    found: list[Diagnostic] = _active_images(context)
     for provider in context.in_scope():
         if provider.logo:
             logo = ImageRef(provider.lines("site", "logo"), provider.logo, provider.name)
@@ -22,6 +23,24 @@ def check(context: CheckContext) -> list[Diagnostic]:
         for rel, body, first_line, page in site_texts(context, provider):
             for ref in image_refs(body, first_line):
                 found += _check_image(context, provider, rel, ref, page)
+    return found
+
+
+def _active_images(context: CheckContext) -> list[Diagnostic]:
+    """SVG images that could run something when opened are refused, used or not (they are published as they are)."""
+    found: list[Diagnostic] = []
+    if context.git is None:
+        return found  # no checkout to read from; the build checks every SVG it publishes again
+    root = context.git.root
+    for path, media in sorted(context.content.media.items()):
+        if not path.lower().endswith((".svg", ".svgz")):
+            continue
+        try:
+            data = (root / media.rel).read_bytes()
+        except OSError:
+            continue
+        for problem in svg_problems(data):
+            found.append(error(media.rel, 1, "media-active", f"{problem}; an image may not hold anything that runs or loads from elsewhere"))
     return found
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from selectolax.lexbor import LexborHTMLParser
+
 from ..svg import svg_problems
 
 # Script elements that carry data, not code: a browser never runs them.
@@ -51,9 +53,14 @@ def page_problems(html: str) -> list[str]:
             problems.append("an inline <script>")
         elif src is not None and re.match(r"([a-z][a-z0-9+.-]*:|//)", src.group("src"), re.I):
             problems.append(f"a script from {src.group('src')[:80]}")
-    if _HANDLER.search(html):
+    if _HANDLER.search(html) and _has_handler(html):  # the pattern also matches text inside attribute values
         problems.append("an event handler attribute (on...=)")
     return problems
+
+
+def _has_handler(html: str) -> bool:
+    tree = LexborHTMLParser(html)
+    return any(name.lower().startswith("on") for node in tree.root.traverse(include_text=False) for name in node.attributes)
 
 
 def unsafe_files(site_dir: Path) -> list[str]:

@@ -1,0 +1,238 @@
+"""Hostile content end to end: validate, build, then every page opened in headless Chromium.
+
+Each payload sets ``window.__hcweb_pwned`` when it runs. The test proves first that the payload
+does run where markup is not escaped (a canary page served as it is), then that:
+
+- values from front matter, the registry and the feeds that validate accepts are escaped on
+  every page, in every position (text, attributes, the search results);
+- content that would put live markup on a page is refused by validate at its path and line,
+  the build refuses the site, and nothing of the payload reaches the output folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from helpers import KNEE_BODY, TODAY, base_tree, commit, make_repo, run
+from hcweb.sections import content_hash
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("HCWEB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAG = "window.__hcweb_pwned"
+# Breaks out of a double- or single-quoted attribute, and out of text, if printed unescaped.
+QUOTES = "Kne\" tabindex=\"0\" autofocus onfocus=\"window.__hcweb_pwned='dq'\" x=\"' onmouseover='window.__hcweb_pwned=1' &amp;"
+SCRIPT = "<script>window.__hcweb_pwned='script'</script>"
+IMG = "<img src=x onerror=\"window.__hcweb_pwned='img'\">"
+
+PROVIDER = "content/providers/beta-hf/provider.yml"
+OVERLAY = "content/providers/beta-hf/treatments/knee-replacement.md"
+PAGE = "content/providers/beta-hf/pages/om-oss.md"
+EVENT = "content/providers/beta-hf/events/kneskole.md"
+NATIONAL = "content/common/treatments/knee-replacement.md"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        pass
+
+
+def serve(folder: Path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def ran(browser, url: str, search: str | None = None) -> object:
+    """Open ``url`` (and type ``search`` into the search box); the flag a payload would have set."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="networkidle")
+        page.mouse.move(300, 300)
+        page.keyboard.press("Tab")
+        if search:
+            page.locator(".md-search__input").click()
+            page.locator(".md-search__input").press_sequentially(search, delay=20)
+            page.wait_for_timeout(600)
+        return page.evaluate(f"() => {FLAG}")
+    finally:
+        context.close()
+
+
+def test_canary_payloads_run_when_printed_raw(browser, tmp_path: Path) -> None:
+    """Without escaping, each payload does run in this browser: the checks below can fail."""
+    for index, html in enumerate([SCRIPT, IMG, f'<p title="{QUOTES}">x</p>', f"<p title='{QUOTES}'>x</p>"]):
+        (tmp_path / f"{index}.html").write_text(f"<!doctype html><html><body>{html}</body></html>", encoding="utf-8")
+    server, base = serve(tmp_path)
+    try:
+        assert [ran(browser, f"{base}/{index}.html") is not None for index in range(2)] == [True, True]
+        # The attribute break-outs need a focus or a pointer: autofocus and onmouseover give both.
+        assert ran(browser, f"{base}/2.html") is not None or ran(browser, f"{base}/3.html") is not None
+    finally:
+        server.shutdown()
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def escaped_tree() -> dict[str, str]:
+    """Every shown field that validate accepts holds a value that breaks out of HTML if unescaped."""
+    tree = base_tree()
+    q = _quoted(QUOTES)
+    tree[PROVIDER] = (
+        tree[PROVIDER]
+        .replace("name: Helse Beta HF", f"name: {_quoted('Helse Beta ' + QUOTES)}", 1)
+        .replace("editor: Redaktør Helse Beta HF", f"editor: {q}")
+        .replace("name: Nord sykehus", f"name: {_quoted('Nord ' + QUOTES)}")
+        .replace("city: Nord", f"city: {q}")
+        .replace("street: Sykehusveien 1", f"street: {q}", 1)
+        .replace("opening_hours: Hverdager 08.00–15.30", f"opening_hours: {q}", 1)
+        .replace("name: Ortopedisk avdeling Nord", f"name: {q}")
+        .replace("title: Overlege", f"title: {q}")
+    )
+    tree[NATIONAL] = (
+        tree[NATIONAL]
+        .replace("title: Kneprotese", f"title: {_quoted('Kneprotese ' + QUOTES)}", 1)
+        .replace("summary: Kort om kneprotese.", f"summary: {q}")
+        .replace("title: Overlege", f"title: {q}")
+        .replace("reviewed: 2026-03-01", f"reviewed: 2026-03-01\nhelsenorge:\n  - title: {q}\n    url: https://www.helsenorge.no/sykdom/kne/")
+    )
+    tree[OVERLAY] = tree[OVERLAY].replace("uses: treatments/knee-replacement", f"uses: treatments/knee-replacement\ntitle: {_quoted('Kne ' + QUOTES)}")
+    tree[PAGE] = tree[PAGE].replace("title: Om oss", f"title: {_quoted('Om oss ' + QUOTES)}\nsummary: {q}").replace("title: Overlege", f"title: {q}")
+    tree[EVENT] = tree[EVENT].replace("title: Kneskole", f"title: {_quoted('Kneskole ' + QUOTES)}")
+    return tree
+
+
+@pytest.fixture(scope="module")
+def escaped_site(tmp_path_factory: pytest.TempPathFactory):
+    root = make_repo(tmp_path_factory.mktemp("escaped") / "repo", escaped_tree())
+    validate = run(root, "validate", "--today", TODAY)
+    assert validate.exit_code == 0, validate.output
+    out = root / "site"
+    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY, "--out", str(out))
+    assert build.exit_code == 0, build.output
+    server, base = serve(out)
+    yield out / "beta-hf", f"{base}/beta-hf"
+    server.shutdown()
+
+
+def test_no_value_runs_on_any_page(browser, escaped_site) -> None:
+    folder, base = escaped_site
+    pages = sorted(path.relative_to(folder).parent.as_posix() for path in folder.rglob("index.html"))
+    assert len(pages) >= 8
+    flags = {page: ran(browser, f"{base}/{page}/" if page != "." else f"{base}/") for page in pages}
+    assert {page: flag for page, flag in flags.items() if flag is not None} == {}
+
+
+def test_no_value_runs_in_search_results(browser, escaped_site) -> None:
+    _, base = escaped_site
+    assert ran(browser, f"{base}/", search="kneprotese") is None
+    assert ran(browser, f"{base}/", search="onfocus") is None
+
+
+def test_values_are_shown_as_text(browser, escaped_site) -> None:
+    folder, _ = escaped_site
+    html = (folder / "treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    assert "onfocus=\"window" not in html and "onmouseover='window" not in html
+    assert "Kne&#34; tabindex=&#34;0&#34; autofocus" in html or "Kne&quot; tabindex=&quot;0&quot; autofocus" in html
+
+
+REFUSED = {
+    # name: (file, text added to its body, a part of the line the message must point at, a part of the message)
+    "script-after-code-span-comment": (PAGE, "Tekst `<!--` her\n\n" + SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
+    "unclosed-fence": (PAGE, "```\n" + SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
+    "fence-with-two-word-info": (PAGE, "~~~ html x\n~~~\n\n" + IMG + "\n", IMG, "onerror= runs a script"),
+    "xmp": (PAGE, "<xmp>" + SCRIPT + "</xmp>\n", "<xmp>", "<xmp>: this element is not allowed"),
+    "noembed": (PAGE, "<noembed>" + IMG + "</noembed>\n", "<noembed>", "<noembed>: this element is not allowed"),
+    "attribute-list-style": (PAGE, "Avsnitt\n{: style=\"position:fixed;top:0;left:0;width:100%;height:100%\" }\n", "{: style", "remove style"),
+    "attribute-list-href": (PAGE, "[Helsenorge](https://www.helsenorge.no/){: href=\"https://phish.example\" }\n", "phish", "remove href"),
+    "entity-javascript-link": (PAGE, '<a href="&#106;avascript:window.__hcweb_pwned=1">lenke</a>\n', "&#106;", "javascript: links are not allowed"),
+    "svg-in-content": (PAGE, "<svg><script>window.__hcweb_pwned=1</script></svg>\n", "<svg>", "inline SVG is not allowed"),
+    "overlay-local-text": (OVERLAY, IMG + "\n", IMG, "onerror= runs a script"),
+    "snippet": ("content/providers/beta-hf/snippets/parkering.md", SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
+    "event": (EVENT, SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_refused_content_is_named_and_never_published(browser, tmp_path: Path, case: str) -> None:
+    rel, addition, marker, message = REFUSED[case]
+    tree = base_tree()
+    tree[rel] = tree[rel] + "\n" + addition
+    line = next(number for number, text in enumerate(tree[rel].splitlines(), 1) if marker in text)
+    root = make_repo(tmp_path / "repo", tree)
+    validate = run(root, "validate", "--today", TODAY)
+    assert validate.exit_code == 1
+    assert any(out.startswith(f"{rel}:{line}: error: ") and message in out for out in validate.output.splitlines()), validate.output
+    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
+    assert build.exit_code == 1
+    assert "Traceback" not in validate.output + build.output
+    assert not (root / "site" / "beta-hf").exists()
+
+
+def test_pinned_revision_is_checked_like_current_text(tmp_path: Path) -> None:
+    """A script committed to a national text, approved by a provider, then reverted: the pin is refused."""
+    tree = base_tree()
+    root = make_repo(tmp_path / "repo", tree)
+    hostile = KNEE_BODY + "\n" + IMG + "\n"
+    (root / NATIONAL).write_text(tree[NATIONAL].replace(KNEE_BODY, hostile), encoding="utf-8")
+    commit(root, "national text with a payload", "2026-06-02T12:00:00")
+    overlay_path = root / OVERLAY
+    overlay_path.write_text(tree[OVERLAY].replace(content_hash(KNEE_BODY), content_hash(hostile)), encoding="utf-8")
+    commit(root, "pin it", "2026-06-03T12:00:00")
+    (root / NATIONAL).write_text(tree[NATIONAL], encoding="utf-8")
+    commit(root, "revert the national text", "2026-06-04T12:00:00")
+    validate = run(root, "validate", "--today", TODAY)
+    assert validate.exit_code == 1
+    pinned_line = next(i for i, text in enumerate(overlay_path.read_text(encoding="utf-8").splitlines(), 1) if content_hash(hostile) in text)
+    expected = f"{OVERLAY}:{pinned_line}: error: the approved revision {content_hash(hostile)} of treatments/knee-replacement, which this site still publishes"
+    assert any(out.startswith(expected) and "onerror= runs a script" in out for out in validate.output.splitlines()), validate.output
+    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
+    assert build.exit_code == 1
+    assert not (root / "site" / "beta-hf").exists()
+
+
+def test_hostile_svg_runs_when_opened_and_is_refused(browser, tmp_path: Path) -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>window.__hcweb_pwned=1</script><rect width="10" height="10"/></svg>'
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bilde.svg").write_text(svg, encoding="utf-8")
+    server, base = serve(raw)
+    try:
+        assert ran(browser, f"{base}/bilde.svg") == 1  # an SVG opened directly runs its script
+    finally:
+        server.shutdown()
+    tree = base_tree()
+    tree["content/media/bilde.svg"] = svg
+    tree["content/media/bilde.svg.yml"] = "credit: Foto\nlicence: CC-BY-4.0\nowner: beta-hf\nreuse: open\n"
+    tree[PAGE] = tree[PAGE] + "\n![Et bilde](../../../media/bilde.svg)\n"
+    root = make_repo(tmp_path / "repo", tree)
+    validate = run(root, "validate", "--today", TODAY)
+    assert "content/media/bilde.svg:1: error: <script> can run or embed something when the image is opened" in validate.output
+    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
+    assert build.exit_code == 1
+    assert not list((root / "site").rglob("bilde.svg")) if (root / "site").exists() else True
