@@ -236,3 +236,13 @@ def test_hostile_svg_runs_when_opened_and_is_refused(browser, tmp_path: Path) ->
     build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
     assert build.exit_code == 1
     assert not list((root / "site").rglob("bilde.svg")) if (root / "site").exists() else True
+
+
+def test_markup_mkdocs_cannot_read_is_reported_at_its_line(tmp_path: Path) -> None:
+    tree = base_tree()
+    tree[PAGE] = tree[PAGE] + "\n<div>\n<![foo[\n</div>\n"
+    root = make_repo(tmp_path / "repo", tree)
+    validate = run(root, "validate", "--today", TODAY)
+    line = tree[PAGE].splitlines().index("<![foo[") + 1
+    assert f"{PAGE}:{line}: error: '<![' starts a section that web pages do not have" in validate.output
+    assert validate.exit_code == 1 and "Traceback" not in validate.output

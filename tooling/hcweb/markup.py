@@ -137,11 +137,25 @@ def render(text: str) -> str:
     converter = _CONVERTER[0]
     converter.reset()
     try:
+        _read_as_mkdocs_does(text)
         return converter.convert(text)
     except RecursionError as exc:
         raise RenderError("the text is nested too deeply to be shown") from exc
+    except AssertionError as exc:
+        if "marked section" in str(exc):
+            raise RenderError("'<![' starts a section that web pages do not have; to show the characters, write \\<![") from exc
+        raise RenderError(f"the text cannot be turned into a web page ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - Python-Markdown fails on some malformed markup; that is a content error
         raise RenderError(f"the text cannot be turned into a web page ({type(exc).__name__})") from exc
+
+
+def _read_as_mkdocs_does(text: str) -> None:
+    """MkDocs reads every page's source with Python-Markdown's HTML parser (to find ids); raise where that fails (``<![foo[``)."""
+    from markdown.htmlparser import htmlparser
+
+    parser = htmlparser.HTMLParser()
+    parser.feed(text)
+    parser.close()
 
 
 def _extension_names() -> list[str]:

@@ -33,7 +33,7 @@ def _code(message: str) -> str:
         return "html-iframe"
     if "links are not allowed" in message or message.startswith(("write the full address", "an image must come")):
         return "link-scheme"
-    if message.startswith("the text"):
+    if message.startswith(("the text", "'<![")):
         return "html-unrenderable"
     return "html-forbidden"
 
