@@ -180,3 +180,36 @@ def base_tree() -> dict[str, str]:
             "treatments/cataract-surgery", "Kari Berg", {"treatments/cataract-surgery": content_hash(CATARACT_BODY)}, "", locations="[sentrum]"
         ),
     }
+
+
+# -- hostile cases: tests/hostile/<kind>--<name>.md is a body, <name>.expected its errors ----------------
+
+HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE_TARGETS = {
+    "page": "content/providers/beta-hf/pages/hostile.md",
+    "overlay": "content/providers/beta-hf/treatments/knee-replacement.md",
+    "snippet": "content/providers/beta-hf/snippets/parkering.md",
+    "event": "content/providers/beta-hf/events/kneskole.md",
+}
+
+
+def hostile_cases() -> list[str]:
+    return sorted(path.stem for path in HOSTILE.glob("*.md"))
+
+
+def hostile_tree(case: str) -> tuple[dict[str, str], str, list[str]]:
+    """The base tree with the case's body in its file (a provider page unless the name says
+    ``overlay--``, ``snippet--`` or ``event--``), that file's path, and the errors expected."""
+    body = (HOSTILE / f"{case}.md").read_text(encoding="utf-8")
+    kind = case.split("--", 1)[0] if "--" in case else "page"
+    target = HOSTILE_TARGETS[kind]
+    tree = base_tree()
+    if kind in ("overlay", "event"):
+        front = tree[target].split("---\n")[1]
+        tree[target] = f"---\n{front}---\n{body}"
+    elif kind == "snippet":
+        tree[target] = body
+    else:
+        tree[target] = f"---\ntitle: Side\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n{body}"
+    expected = [line.format(page=target) for line in (HOSTILE / f"{case}.expected").read_text(encoding="utf-8").splitlines()]
+    return tree, target, expected

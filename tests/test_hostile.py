@@ -1,8 +1,10 @@
 """Hostile content: each case in tests/hostile/ gives exactly its expected errors, and never a traceback or a leak.
 
-A case <name>.md is the body of a provider page (its body starts on line 7); a
-case overlay--<name>.md is the body of an overlay (line 10). <name>.expected
-lists the diagnostics, with {page} for the file's path.
+A case <name>.md is the body of a provider page (its body starts on line 7);
+overlay--<name>.md, snippet--<name>.md and event--<name>.md are the body of an
+overlay, a snippet or an event (see helpers.hostile_tree). <name>.expected lists
+the diagnostics, with {page} for the file's path. test_hostile_browser.py builds
+every case and opens what is built in Chromium.
 """
 
 from __future__ import annotations
@@ -11,27 +13,16 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers import TODAY, base_tree, make_repo, run
+from helpers import HOSTILE_TARGETS, TODAY, base_tree, hostile_cases, hostile_tree, make_repo, run
 
-HOSTILE = Path(__file__).parent / "hostile"
-PAGE = "content/providers/beta-hf/pages/hostile.md"
-OVERLAY = "content/providers/beta-hf/treatments/knee-replacement.md"
+OVERLAY = HOSTILE_TARGETS["overlay"]
 
 
-@pytest.mark.parametrize("case", sorted(p.stem for p in HOSTILE.glob("*.md")))
+@pytest.mark.parametrize("case", hostile_cases())
 def test_hostile_case(tmp_path: Path, case: str) -> None:
-    body = (HOSTILE / f"{case}.md").read_text(encoding="utf-8")
-    tree = base_tree()
-    if case.startswith("overlay--"):
-        front = tree[OVERLAY].split("---\n")[1]
-        tree[OVERLAY] = f"---\n{front}---\n{body}"
-        target = OVERLAY
-    else:
-        tree[PAGE] = f"---\ntitle: Side\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n{body}"
-        target = PAGE
+    tree, _, expected = hostile_tree(case)
     root = make_repo(tmp_path / "repo", tree)
     result = run(root, "validate", "--today", TODAY)
-    expected = [line.format(page=target) for line in (HOSTILE / f"{case}.expected").read_text(encoding="utf-8").splitlines()]
     errors = [line for line in result.output.splitlines() if ": error: " in line]
     assert errors == expected
     assert result.exit_code == (1 if expected else 0)

@@ -19,7 +19,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from helpers import KNEE_BODY, TODAY, base_tree, commit, make_repo, run
+from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run
 from hcweb.sections import content_hash
 
 pytestmark = pytest.mark.browser
@@ -33,9 +33,9 @@ SCRIPT = "<script>window.__hcweb_pwned='script'</script>"
 IMG = "<img src=x onerror=\"window.__hcweb_pwned='img'\">"
 
 PROVIDER = "content/providers/beta-hf/provider.yml"
-OVERLAY = "content/providers/beta-hf/treatments/knee-replacement.md"
+OVERLAY = HOSTILE_TARGETS["overlay"]
 PAGE = "content/providers/beta-hf/pages/om-oss.md"
-EVENT = "content/providers/beta-hf/events/kneskole.md"
+EVENT = HOSTILE_TARGETS["event"]
 NATIONAL = "content/common/treatments/knee-replacement.md"
 
 
@@ -161,37 +161,27 @@ def test_values_are_shown_as_text(browser, escaped_site) -> None:
     assert "K&#34; tabindex=0 autofocus onfocus=&#34;__hcweb_pwned=1&#34;" in html
 
 
-REFUSED = {
-    # name: (file, text added to its body, a part of the line the message must point at, a part of the message)
-    "script-after-code-span-comment": (PAGE, "Tekst `<!--` her\n\n" + SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
-    "unclosed-fence": (PAGE, "```\n" + SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
-    "fence-with-two-word-info": (PAGE, "~~~ html x\n~~~\n\n" + IMG + "\n", IMG, "onerror= runs a script"),
-    "xmp": (PAGE, "<xmp>" + SCRIPT + "</xmp>\n", "<xmp>", "<xmp>: this element is not allowed"),
-    "noembed": (PAGE, "<noembed>" + IMG + "</noembed>\n", "<noembed>", "<noembed>: this element is not allowed"),
-    "attribute-list-style": (PAGE, "Avsnitt\n{: style=\"position:fixed;top:0;left:0;width:100%;height:100%\" }\n", "{: style", "remove style"),
-    "attribute-list-href": (PAGE, "[Helsenorge](https://www.helsenorge.no/){: href=\"https://phish.example\" }\n", "phish", "remove href"),
-    "entity-javascript-link": (PAGE, '<a href="&#106;avascript:window.__hcweb_pwned=1">lenke</a>\n', "&#106;", "javascript: links are not allowed"),
-    "svg-in-content": (PAGE, "<svg><script>window.__hcweb_pwned=1</script></svg>\n", "<svg>", "inline SVG is not allowed"),
-    "overlay-local-text": (OVERLAY, IMG + "\n", IMG, "onerror= runs a script"),
-    "snippet": ("content/providers/beta-hf/snippets/parkering.md", SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
-    "event": (EVENT, SCRIPT + "\n", SCRIPT, "<script>: scripts are not allowed"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(REFUSED))
-def test_refused_content_is_named_and_never_published(browser, tmp_path: Path, case: str) -> None:
-    rel, addition, marker, message = REFUSED[case]
-    tree = base_tree()
-    tree[rel] = tree[rel] + "\n" + addition
-    line = next(number for number, text in enumerate(tree[rel].splitlines(), 1) if marker in text)
+@pytest.mark.parametrize("case", hostile_cases())
+def test_every_hostile_case_is_refused_or_harmless_when_built(browser, tmp_path: Path, case: str) -> None:
+    """Each case of tests/hostile/: refused content is never built; content validate accepts runs nothing."""
+    tree, target, expected = hostile_tree(case)
     root = make_repo(tmp_path / "repo", tree)
-    validate = run(root, "validate", "--today", TODAY)
-    assert validate.exit_code == 1
-    assert any(out.startswith(f"{rel}:{line}: error: ") and message in out for out in validate.output.splitlines()), validate.output
-    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
-    assert build.exit_code == 1
-    assert "Traceback" not in validate.output + build.output
-    assert not (root / "site" / "beta-hf").exists()
+    out = root / "site"
+    build = run(root, "build", "--provider", "beta-hf", "--today", TODAY, "--out", str(out))
+    assert "Traceback" not in build.output
+    if expected:
+        assert build.exit_code == 1
+        assert expected[0].split(": error: ")[0] in build.output  # the refusal names the path and line
+        assert not (out / "beta-hf").exists()
+        return
+    assert build.exit_code == 0, build.output
+    server, base = serve(out)
+    try:
+        pages = sorted(path.relative_to(out / "beta-hf").parent.as_posix() for path in (out / "beta-hf").rglob("index.html"))
+        flags = {page: ran(browser, f"{base}/beta-hf/{page}/") for page in pages}
+    finally:
+        server.shutdown()
+    assert {page: flag for page, flag in flags.items() if flag is not None} == {}
 
 
 def test_pinned_revision_is_checked_like_current_text(tmp_path: Path) -> None:
