@@ -1,8 +1,10 @@
 """Killed with SIGKILL at a random moment, a build, an approve or a sync leaves the previous files whole,
-and the next run succeeds. HCWEB_KILL_ROUNDS sets how many random moments each test tries (default 3)."""
+and the next run succeeds; a killed parallel build leaves no process and no temporary folder behind.
+HCWEB_KILL_ROUNDS sets how many random moments each test tries (default 3)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -11,9 +13,11 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from helpers import TODAY, run
+import pytest
+from helpers import TODAY, base_tree, make_repo, run
 
 ROUNDS = int(os.environ.get("HCWEB_KILL_ROUNDS", "3"))
 HCWEB = str(Path(sys.executable).with_name("hcweb"))
@@ -91,3 +95,94 @@ def test_two_builds_cannot_write_the_same_output(repo: Path) -> None:
     assert result.exit_code == 1
     assert f"another build is writing to {repo / 'site'}; wait for it to finish" in result.output
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+
+
+def group_members(group: int) -> dict[int, str]:
+    """The live processes of a process group (Linux /proc), by pid, with their command lines; zombies are dead."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            state, _, pgid = stat[stat.rindex(")") + 2 :].split()[:3]
+            if int(pgid) == group and state not in ("Z", "X"):
+                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue  # ended meanwhile
+    return found
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def leftovers(out: Path) -> list[str]:
+    """What a killed build leaves in its output folder: staging folders, half-built and swapped-aside sites."""
+    names = [p.name for p in out.iterdir()] if out.is_dir() else []
+    return sorted(name for name in names if name == ".hcweb-staging" or re.match(r"^\..+\.(building|old)-", name))
+
+
+def busy_tree() -> dict[str, str]:
+    """The base tree with enough pages that rendering takes a while."""
+    tree = base_tree()
+    for provider, person in (("alfa-hf", "Kari Berg"), ("beta-hf", "Ola Nord")):
+        for number in range(12):
+            tree[f"content/providers/{provider}/pages/side-{number}.md"] = (
+                f"---\ntitle: Side {number}\nresponsible:\n  name: {person}\n  title: Overlege\n---\n"
+                + "".join(f"## Del {part} {{#del-{part}}}\nTekst om del {part} av side {number}.\n\n" for part in range(6))
+            )
+    return tree
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; workers die with their parent on Linux")
+def test_killed_parallel_build_leaves_no_process_and_no_temporary_folder(tmp_path: Path) -> None:
+    """kill -9 of a build while its workers render: workers and resource tracker die with it, and the
+    next build removes the staging and half-built folders it left; nothing goes to the temporary folder."""
+    repo = make_repo(tmp_path / "repo", busy_tree())
+    scratch = tmp_path / "tmp"  # the builds' temporary folder
+    scratch.mkdir()
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    build = [HCWEB, "--root", str(repo), "build", "--all", "--today", TODAY]
+    out = repo / "site"
+    errors = tmp_path / "stderr.txt"
+    with open(errors, "w") as stderr:
+        process = subprocess.Popen([*build, "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, env=environment)
+    try:
+
+        def rendering() -> bool:
+            workers = [cmd for cmd in group_members(process.pid).values() if "spawn_main" in cmd]
+            return len(workers) == 2 and (out / ".hcweb-staging").is_dir() and any((out / ".hcweb-staging").iterdir())
+
+        assert wait_for(lambda: process.poll() is not None or rendering(), 60)
+        assert process.poll() is None, f"the build ended before its workers rendered a site: {errors.read_text()}"
+        process.kill()
+        process.wait()
+        assert wait_for(lambda: not group_members(process.pid), 5), f"still running: {group_members(process.pid)}"
+    finally:
+        for pid in group_members(process.pid):  # what this test started and the build left running
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert leftovers(out)
+    assert list(scratch.iterdir()) == []
+    again = subprocess.run(build, capture_output=True, text=True, env=environment, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert leftovers(out) == []
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".hcweb-")) == ["alfa-hf", "beta-hf"]
+
+
+def test_a_build_with_nothing_to_do_still_clears_what_a_killed_build_left(repo: Path) -> None:
+    assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+    out = repo / "site"
+    (out / ".hcweb-staging/beta-hf-k1ll3d/docs").mkdir(parents=True)
+    (out / ".alfa-hf.building-k1ll3d/assets").mkdir(parents=True)
+    result = run(repo, "build", "--all", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "unchanged alfa-hf" in result.output and "unchanged beta-hf" in result.output
+    assert leftovers(out) == []

@@ -11,7 +11,8 @@ from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
-from .site.build import BuildResult, build_sites, design_digest, provider_site, renderers
+from .site.build import BuildResult, build_sites, design_digest, provider_site, renderers, tidy
+from .site.output import check_output_folder
 from .site.pages import SiteContext
 from .sources import remember as remember_sources
 from .sources import remember_shared_checked, shared_checked, source_hashes
@@ -48,9 +49,13 @@ def validate(repo: Repository, today: dt.date, provider_id: str | None = None, s
 
 
 def build_catalogue(repo: Repository, out_dir: Path, today: dt.date, incremental: bool = True, cache: bool = True) -> BuildResult:
-    """The catalogue of national texts and the coordinator dashboard, at OUT/catalogue/."""
+    """The catalogue of national texts and the coordinator dashboard, at OUT/catalogue/.
+
+    Refuses (OutputFolderRefused) an output folder among or around the sources (site/output.py).
+    """
     from .site.catalogue import catalogue_site
 
+    check_output_folder(out_dir, repo.root)
     content = repo.load()
     errors = [d for d in checks.run_all(content, today, git=repo.git) if d.is_error and d.path.startswith("content/common/")]
     if errors:
@@ -90,7 +95,8 @@ def build(
     progress=None,
     cache: bool = True,
 ) -> tuple[Validation, list[BuildResult]]:
-    """Validate, then build the sites; refuses (ContentErrors) when the content has errors.
+    """Validate, then build the sites; refuses (ContentErrors) when the content has errors, and
+    (OutputFolderRefused) an output folder among or around the sources (site/output.py).
 
     With ``approved_only`` False (a preview), national texts are shown as they are now, not as approved.
     Incremental (see sources.py): a site whose provider's files and shared sources are those of its
@@ -99,6 +105,7 @@ def build(
     changed, everything is. Then a site whose merged pages did not change is not rendered again
     (build_sites), and a rendered one takes unchanged parts and pages from the render cache.
     """
+    check_output_folder(out_dir, repo.root)
     design = design_digest(repo.overrides_dir)
     sources = source_hashes(repo, today, design, approved_only)
     known: dict[str, tuple[int, list[Diagnostic]]] = {}  # sites whose sources did not change: (pages, warnings)
@@ -112,6 +119,7 @@ def build(
     if known and known.keys() == wanted:
         # Nothing any of the sites is made from changed: nothing to read, check or build.
         warnings = sorted({d for _, found in known.values() for d in found} | set(shared_warnings or []))
+        tidy(out_dir)
         return Validation(warnings), [skipped[pid] for pid in provider_ids or sorted(skipped)]
     workers = min(jobs, len(wanted - known.keys()))
     with renderers(workers, getattr(progress, "pages", None)) as pool:  # they start while the content is checked

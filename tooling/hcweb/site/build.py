@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
 import functools
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -22,12 +22,13 @@ from typing import Callable
 
 import yaml
 
-from ..errors import BuildFailed
+from ..errors import BuildFailed, HcwebError
 from ..files import write_atomic
 from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
 from . import render_cache
 from .mkdocs_config import mkdocs_config
+from .output import concerns, unwritable, writing_to
 from .pages import Page, SiteContext, site_pages
 from .search import add_word_forms
 from .security import add_content_security_policy
@@ -92,11 +93,15 @@ class StagedSite:
 def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cache: Path | None = None, parts: bool = False) -> StagedSite:
     """Folders and MkDocs configuration for one site; write_docs() fills the folder.
 
+    Both folders are inside ``out_dir``, under its lock: the Markdown in OUT/.hcweb-staging/<name>-*,
+    the site in OUT/.<name>.building-*. What a killed build left there, the next one removes.
+
     With ``cache``, rendering goes through the render cache there; ``shared`` is design_digest();
     ``parts``: pages are rendered in parts that other sites of the build can share (render_cache.py).
     """
-    staging = Path(tempfile.mkdtemp(prefix=f"hcweb-{spec.name}-"))
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / STAGING).mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{spec.name}-", dir=out_dir / STAGING))
     site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
     config = spec.config(spec.pages, staging / "docs", site_tmp)
     extra = config.setdefault("extra", {})
@@ -140,24 +145,33 @@ def write_docs(site: StagedSite) -> Path:
 def make_site(site: StagedSite) -> BuildResult:
     """Everything of one site that needs no other site: write, render, and finish its files.
 
-    Runs in a worker process when sites are built in parallel.
+    Runs in a worker process when sites are built in parallel. A failure to write into the output
+    folder (a full disk, say) is raised, to stop the whole build; any other fails this site only.
     """
     started = time.perf_counter()
-    result = render(site.name, str(write_docs(site)))
-    stats = site.staging / "hcweb-cache-stats.json"
-    if stats.is_file():
-        result.cache = json.loads(stats.read_text(encoding="utf-8"))
-    if result.ok:
-        write_open_data(site.site_tmp, site.pages)
-        add_word_forms(site.site_tmp, site.pages)
-        add_content_security_policy(site.site_tmp, site.frame_hosts)
+    try:
+        result = render(site.name, str(write_docs(site)), site.site_tmp.parent)
+        stats = site.staging / "hcweb-cache-stats.json"
+        if stats.is_file():
+            result.cache = json.loads(stats.read_text(encoding="utf-8"))
+        if result.ok:
+            write_open_data(site.site_tmp, site.pages)
+            add_word_forms(site.site_tmp, site.pages)
+            add_content_security_policy(site.site_tmp, site.frame_hosts)
+    except OSError as exc:
+        if concerns(site.site_tmp.parent, exc):
+            raise
+        result = BuildResult(site.name, False, messages=[_os_error(exc)])
     result.pages = len(site.pages)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def render(provider_id: str, config_file: str) -> BuildResult:
-    """Run MkDocs on a staged site. Runs in its own process: MkDocs is not thread-safe."""
+def render(provider_id: str, config_file: str, out_dir: Path | None = None) -> BuildResult:
+    """Run MkDocs on a staged site. Runs in its own process: MkDocs is not thread-safe.
+
+    A failure to write into ``out_dir`` is raised (see make_site); any other fails the site.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -180,11 +194,20 @@ def render(provider_id: str, config_file: str) -> BuildResult:
         build(config)
         return BuildResult(provider_id, True, seconds=time.perf_counter() - started, messages=messages)
     except Exception as exc:  # noqa: BLE001 - any failure of the renderer fails this site only
-        reason = str(exc) if isinstance(exc, MkDocsException) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, OSError) and out_dir is not None and concerns(out_dir, exc):
+            raise
+        reason = str(exc) if isinstance(exc, MkDocsException) else _os_error(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
         return BuildResult(provider_id, False, seconds=time.perf_counter() - started, messages=[*messages, reason])
     finally:
         logger.removeHandler(handler)
         logger.propagate = True
+
+
+def _os_error(exc: OSError) -> str:
+    """An error of the file system in words, e.g. 'No space left on device: /out/.hcweb-staging/x/docs/index.md'."""
+    paths = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name)
+    reason = exc.strerror or type(exc).__name__
+    return f"{reason}: {paths}" if paths else reason
 
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -193,6 +216,10 @@ _RENAME_EXCHANGE = 2
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
@@ -222,19 +249,69 @@ def swap_in(site_tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+LOCK = ".hcweb-build.lock"
+STAGING = ".hcweb-staging"  # each site's Markdown and mkdocs.yml while it is built; see clear_leftovers()
+_LEFTOVER = re.compile(r"^\.(?P<site>.+)\.(?:old|building)-[^.]+$")
+
+
 @contextlib.contextmanager
 def output_lock(out_dir: Path):
-    """One build at a time may write into ``out_dir``; the lock goes with the process, even when killed."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".hcweb-build.lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildFailed(f"another build is writing to {out_dir}; wait for it to finish") from None
+    """One build at a time may write into ``out_dir``; the lock goes with the process, even when killed.
+
+    Whatever a build leaves in ``out_dir`` beside the sites belongs to the build holding this lock:
+    what is there when the lock is taken was left by a killed build, and is cleared (clear_leftovers).
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError as exc:
+        raise unwritable(out_dir, exc) from None
+    try:
+        if not _try_lock(handle):
+            raise BuildFailed(f"another build is writing to {out_dir}; wait for it to finish")
+        with writing_to(out_dir):
+            clear_leftovers(out_dir)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            with contextlib.suppress(OSError):
+                (out_dir / STAGING).rmdir()  # when empty: every site's staging folder was removed
+    finally:
+        os.close(handle)  # and with it the lock
+
+
+def _try_lock(handle: int) -> bool:
+    """Take the lock on an open file without waiting; False when another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def clear_leftovers(out_dir: Path) -> None:
+    """Under the lock: remove the staging folders of builds that were killed, and finish or undo their swaps."""
+    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
+    for name in sorted({match["site"] for match in map(_LEFTOVER.match, os.listdir(out_dir)) if match}):
+        recover(out_dir, name)
+
+
+def tidy(out_dir: Path) -> None:
+    """Clear what killed builds left in ``out_dir`` when no build is writing there now (a build that
+    writes nothing, every site being unchanged, still removes what a killed one left)."""
+    if (out_dir / LOCK).is_file():
+        with contextlib.suppress(HcwebError, OSError), output_lock(out_dir):
+            pass
 
 
 def recover(out_dir: Path, provider_id: str) -> None:
@@ -314,7 +391,7 @@ def build_sites(
     OUT/.hcweb-cache when nothing they are made from changed (see render_cache.py).
     """
     own_pool = pool is None and min(jobs, len(specs)) > 1
-    with output_lock(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
+    with output_lock(out_dir), writing_to(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
         cache_dir = out_dir / CACHE_DIR if cache else None
         shared = design if design is not None else design_digest(None)
         results = _build_sites(specs, out_dir, media_dir, workers, shared, incremental, progress or (lambda name, result: None), cache_dir, gate)
@@ -354,7 +431,6 @@ def _build_sites(
         gate = None
     try:
         for spec in specs:
-            recover(out_dir, spec.name)
             try:
                 inputs[spec.name] = site_inputs(spec, media_dir, shared)
             except Exception:
@@ -421,7 +497,7 @@ def renderers(jobs: int, report: PageProgress | None = None):
     if listener is not None:
         listener.start()
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(queue,)) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_started, initargs=(queue, os.getpid())) as pool:
             for _ in range(jobs):
                 pool.submit(_warm_up)
             yield pool
@@ -436,9 +512,33 @@ def _listen(queue, report: PageProgress) -> None:
         report(*event)
 
 
-def _worker_started(queue) -> None:
+def _worker_started(queue, parent: int) -> None:
+    die_with_parent(parent)
     if queue is not None:
         render_cache.REPORT = lambda name, done, total: queue.put((name, done, total))
+
+
+_PR_SET_PDEATHSIG = 1
+_SIGKILL = 9
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the system kill this worker when the build that started it dies, even by SIGKILL (Linux).
+
+    Without this, a killed build's workers wait for work forever, and so does multiprocessing's
+    resource tracker, which lives until the last of them is gone. Elsewhere this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
 
 
 def _warm_up() -> None:
