@@ -118,7 +118,7 @@ def test_good_feed_replaces_the_snapshot(data_repo: Path, server: str, feed: str
     "path, message",
     [
         ("bad.csv", "failed: {server}/bad.csv: line 5: 'weeks' must be a whole number; found \"mange\""),
-        ("slow.csv", "failed: {server}/slow.csv: no answer within 1 seconds"),
+        ("slow.csv", "failed: {server}/slow.csv: no answer within 1 second"),
         ("error.csv", "failed: {server}/error.csv: the server answered 500 Internal Server Error"),
         ("loop.csv", "failed: {server}/loop.csv: more than 5 redirects (a redirect loop?)"),
         ("huge.csv", "failed: {server}/huge.csv: the response is larger than the limit of 1048576 bytes"),

@@ -1,12 +1,18 @@
-"""External data: waiting times and helsenorge.no summaries that are too old, or missing."""
+"""External data: waiting times and helsenorge.no summaries that are too old, dated in the future, or missing.
+
+Problems inside the snapshot files themselves (broken JSON, values that fail the
+schema, markup or a 100 KB summary) are found when the snapshots are loaded
+(data/snapshots.py) and reported with the file and line; only what passes
+reaches this check and the pages.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from ..data.snapshots import WAITING_TIMES
 from ..diagnostics import Diagnostic, days, warning
-from ..model import parse_date
 
 if TYPE_CHECKING:
     from . import CheckContext
@@ -34,25 +40,37 @@ def check(context: CheckContext) -> list[Diagnostic]:
                 )
             )
         shown_figures |= {id(f) for f in figures if f}
-    for index, figure in enumerate(snapshots.waiting_times.get("figures", [])):
-        reported = parse_date(figure.get("reported"))
+    for position, figure in enumerate(snapshots.waiting_times.get("figures", [])):
+        reported = _day(figure.get("reported"))
         if id(figure) not in shown_figures or reported is None:
             continue
         age = (context.today - reported).days
-        if age > policy.waiting_times_max_age_days:
+        if age < 0:
             found.append(
                 warning(
                     WAITING_TIMES,
-                    snapshots.waiting_times_lines("figures", index, "reported"),
+                    snapshots.figure_line(position, "reported"),
+                    "waiting-times-future",
+                    f"the waiting times for '{figure.get('code')}' at {figure.get('location')} are dated {reported.isoformat()}, "
+                    "after today; check the feed and run 'hcweb sync waiting-times'",
+                )
+            )
+        elif age > policy.waiting_times_max_age_days:
+            found.append(
+                warning(
+                    WAITING_TIMES,
+                    snapshots.figure_line(position, "reported"),
                     "waiting-times-old",
                     f"the waiting times for '{figure.get('code')}' at {figure.get('location')} were reported {days(age)} ago "
                     f"(at most {policy.waiting_times_max_age_days} allowed); run 'hcweb sync waiting-times'",
                 )
             )
     for url, entry in snapshots.helsenorge.items():
-        fetched = parse_date(entry.get("fetched"))
-        if fetched and (context.today - fetched).days > policy.helsenorge_max_age_days:
-            rel, lines = snapshots.helsenorge_files[url]
+        fetched = _day(entry.get("fetched"))
+        rel, lines = snapshots.helsenorge_files[url]
+        if fetched and fetched > context.today:
+            found.append(warning(rel, lines("fetched"), "helsenorge-future", f"the summary of {url} is dated {fetched.isoformat()}, after today; run 'hcweb sync helsenorge'"))
+        elif fetched and (context.today - fetched).days > policy.helsenorge_max_age_days:
             found.append(
                 warning(
                     rel,
@@ -63,3 +81,11 @@ def check(context: CheckContext) -> list[Diagnostic]:
                 )
             )
     return found
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date the schema has passed; unlike model.parse_date, a far-future one is kept so that it is reported."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
