@@ -15,10 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from .diagnostics import Diagnostic
 from .documents import ContentLoader
 from .errors import HcwebError
 from .files import write_atomic
-from .model import NationalText, Overlay
+from .model import NationalText, Overlay, is_plausible
 from .repo import Content, Repository
 from .resolve import expand_overlay
 
@@ -41,7 +42,21 @@ def scalar(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+class BadArgument(HcwebError):
+    """The command line names a file that cannot be approved, or an impossible date (a usage problem: exit 2)."""
+
+    exit_code = 2
+
+
+# Problems that leave a file unread or half read: it cannot be approved until they are fixed.
+UNREADABLE = ("yaml", "front-matter", "encoding", "unreadable", "outside-root", "link", "invisible-character", "file-too-large")
+
+
 def find_document(content: Content, rel: str) -> NationalText | Overlay:
+    """The national text or overlay at ``rel``; BadArgument (a usage error) for any other file.
+
+    A file that is there but could not be read is reported with the reason, at its line.
+    """
     for text in content.national.values():
         if text.rel == rel:
             return text
@@ -49,20 +64,30 @@ def find_document(content: Content, rel: str) -> NationalText | Overlay:
         for overlay in provider.overlays:
             if overlay.rel == rel:
                 return overlay
-    raise HcwebError(f"{rel} is not a national text or a local overlay")
+    unread = unreadable_problems(content, rel)
+    if unread:
+        first = unread[0]
+        raise HcwebError(f"{first.path}:{first.line}: {first.message}")
+    raise BadArgument(f"{rel} is not a national text or a local overlay")
+
+
+def unreadable_problems(content: Content, rel: str) -> list[Diagnostic]:
+    """The problems that kept the file ``rel`` from being read whole."""
+    return [p for p in content.problems if p.path == rel and p.code.startswith(UNREADABLE)]
 
 
 def approve(repo: Repository, path: Path, by: str, on: dt.date, today: dt.date) -> Approved:
+    rel = repo.argument_rel(path)
     content = repo.load()
-    rel = repo.rel(path.resolve())
     document = find_document(content, rel)
-    unreadable = ("yaml", "front-matter", "encoding", "unreadable", "outside-root")
-    own_problems = [p for p in content.problems if p.path == rel and p.code.startswith(unreadable)]
+    own_problems = unreadable_problems(content, rel)
     if own_problems:
         first = own_problems[0]
         raise HcwebError(f"{first.path}:{first.line}: {first.message} (fix the file before approving it)")
     if on > today:
         raise HcwebError(f"the approval date {on.isoformat()} is in the future")
+    if not is_plausible(on):
+        raise BadArgument(f"the approval date {on.isoformat()} is not plausible; give a date between 1900 and 2099")
     if isinstance(document, NationalText):
         provider = content.providers.get(document.owner or "")
         revisions: dict[str, str] | None = None
@@ -78,18 +103,34 @@ def approve(repo: Repository, path: Path, by: str, on: dt.date, today: dt.date) 
     if provider.expert(by) is None:
         experts = ", ".join(e.name for e in provider.experts) or "none listed"
         raise HcwebError(f"'{by}' is not an expert of {provider.name} (its experts: {experts})")
-    original = path.read_bytes().decode("utf-8")
-    updated = _edit_front_matter(original, rel, by, on, revisions)
+    target = repo.root / rel
+    original = target.read_bytes().decode("utf-8")
+    updated = record_in_text(original, rel, by, on, revisions)
     if updated != original:
-        write_atomic(path, updated)
+        write_atomic(target, updated)
     return Approved(rel, by, on, revisions or {}, updated != original)
 
 
+def record_in_text(text: str, rel: str, by: str, on: dt.date, revisions: dict[str, str] | None) -> str:
+    """``text`` with the approval recorded; a byte-order mark and old Mac line endings (CR alone) are kept."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom) :]
+    cr_only = "\r" in text and "\n" not in text
+    if cr_only:  # edited with \n line endings, written back with \r (the file had no \n to lose)
+        text = text.replace("\r", "\n")
+    updated = _edit_front_matter(text, rel, by, on, revisions)
+    if cr_only:
+        updated = updated.replace("\n", "\r")
+    return bom + updated
+
+
 def _edit_front_matter(text: str, rel: str, by: str, on: dt.date, revisions: dict[str, str] | None) -> str:
+    if not text.startswith("---") or "\n" not in text:
+        raise HcwebError(f"{rel}:1: the file has no front matter to record the approval in")
     newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
     first_end = text.index("\n") + 1
     closing = re.search(r"^(---|\.\.\.)[ \t]*\r?$", text[first_end:], re.M)
-    if not text.startswith("---") or closing is None:
+    if closing is None:
         raise HcwebError(f"{rel}:1: the file has no front matter to record the approval in")
     fm_start, fm_end = first_end, first_end + closing.start()
     front = text[fm_start:fm_end]

@@ -182,8 +182,9 @@ def diff(obj: Context, path: Path) -> None:
     from .model import Overlay
 
     repo = obj.repo
+    rel = repo.argument_rel(path)
     content = repo.load()
-    document = find_document(content, repo.rel(path.resolve()))
+    document = find_document(content, rel)
     if not isinstance(document, Overlay):
         raise click.UsageError("hcweb diff compares an overlay with the national texts it includes; give an overlay")
     changed = False

@@ -8,6 +8,7 @@ of the file (not from the top of the front matter).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,14 @@ Key = tuple[Any, ...]
 
 _DELIMITER = re.compile(r"^---[ \t]*$")
 _CLOSING = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+# Characters that Python and YAML read as line breaks but text editors do not (or not by default).
+# Where one stands, the editor's line numbers and ours would drift apart, so it is reported.
+_INVISIBLE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_INVISIBLE_LIMIT = 10  # lines reported per file; the rest are the same mistake
+
+# How deep a value may nest: content needs a handful of levels, and a deeper value only serves to exhaust the stack.
+MAX_DEPTH = 20
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:map",
@@ -79,26 +88,91 @@ class YamlDocument:
     problems: list[Diagnostic]
 
 
+def editor_line(text: str, index: int, first_line: int = 1) -> int:
+    """The line of ``text[index]`` as a text editor counts lines: at \\n, \\r\\n and a lone \\r."""
+    before = text[:index]
+    return first_line + before.count("\n") + before.count("\r") - before.count("\r\n")
+
+
+_EDITOR_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def editor_lines(text: str, keepends: bool = True) -> list[str]:
+    """The lines of ``text``, broken where a text editor breaks them: at \\n, \\r\\n and a lone \\r.
+
+    (str.splitlines() also breaks at form feeds, U+2028 and others, which editors show inside a line.)
+    Joined, the lines with their endings give ``text`` back.
+    """
+    lines = _EDITOR_LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+def character_name(char: str) -> str:
+    """'U+2028 LINE SEPARATOR': a character that cannot be shown, as a message names it."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
+
+
+def invisible_breaks(text: str, rel: str, first_line: int = 1) -> list[Diagnostic]:
+    """An error on each line (the first few) that holds a character some programs read as a line break."""
+    found: list[Diagnostic] = []
+    line, position = first_line, 0
+    for match in _INVISIBLE_BREAKS.finditer(text):
+        line = editor_line(text[position : match.start()], match.start() - position, line)
+        position = match.start()
+        if not found or found[-1].line != line:
+            found.append(invisible_break(rel, line, match.group()))
+            if len(found) == _INVISIBLE_LIMIT:
+                break
+    return found
+
+
+def invisible_break(rel: str, line: int, char: str) -> Diagnostic:
+    return error(
+        rel,
+        line,
+        "invisible-character",
+        f"this line contains an invisible character ({character_name(char)}) that some programs read as a line break; "
+        "delete it and type an ordinary line break if one is meant",
+    )
+
+
 def load_yaml(text: str, rel: str, *, first_line: int = 1) -> YamlDocument:
     """Parse YAML ``text`` that starts at line ``first_line`` of file ``rel``."""
     lines = LineMap(default=first_line)
+    invisible = invisible_breaks(text, rel, first_line)
+    if invisible:  # reported; read as spaces, so that YAML counts lines as the editor does
+        text = _INVISIBLE_BREAKS.sub(" ", text)
     loader = ContentLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return YamlDocument(None, lines, [])
+            return YamlDocument(None, lines, invisible)
         walker = _NodeWalker(loader, rel, first_line, lines)
         data = walker.to_data(node, ())
-        return YamlDocument(data, lines, walker.problems)
+        return YamlDocument(data, lines, invisible + walker.problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         problem = exc.problem or exc.context or "not valid YAML"
-        return YamlDocument(None, lines, [error(rel, line, "yaml-syntax", _explain_yaml(problem))])
+        return YamlDocument(None, lines, invisible + [error(rel, line, "yaml-syntax", _explain_yaml(problem))])
+    except yaml.reader.ReaderError as exc:
+        return YamlDocument(None, lines, invisible + [_reader_problem(text, rel, first_line, exc)])
     except yaml.YAMLError as exc:
-        return YamlDocument(None, lines, [error(rel, first_line, "yaml-syntax", f"not valid YAML: {exc}")])
+        return YamlDocument(None, lines, invisible + [error(rel, first_line, "yaml-syntax", f"not valid YAML: {exc}")])
     finally:
         loader.dispose()
+
+
+def _reader_problem(text: str, rel: str, first_line: int, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """A character YAML does not accept (a control character, say), at its line."""
+    # The reader stops at the first character it refuses, so that is the first place the character occurs
+    # (libyaml counts its position in bytes, the pure-Python reader in characters).
+    char = chr(exc.character) if isinstance(exc.character, int) else ""
+    position = max(text.find(char), 0) if char else 0
+    line = editor_line(text, position, first_line)
+    shown = character_name(char) if char else "an unreadable character"
+    return error(rel, line, "yaml-syntax", f"this line contains a character that is not allowed here ({shown}); delete it")
 
 
 _PLAIN_YAML_PROBLEMS = (
@@ -131,6 +205,11 @@ class _NodeWalker:
         return self.first_line + node.start_mark.line
 
     def to_data(self, node: yaml.Node, path: Key) -> Any:
+        if len(path) > MAX_DEPTH:
+            self.problems.append(
+                error(self.rel, self.line(node), "yaml-depth", f"the value here is nested more than {MAX_DEPTH} levels deep; content never needs that")
+            )
+            return None
         if id(node) in self._seen:
             # The composer hands back the same node for an alias: refuse them, so an
             # alias bomb cannot expand into gigabytes.
@@ -150,7 +229,10 @@ class _NodeWalker:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(error(self.rel, self.line(key_node), "yaml-key", "a key must be a plain word"))
                     continue
-                key = self.loader.construct_object(key_node)
+                before = len(self.problems)
+                key = self.scalar(key_node)
+                if len(self.problems) > before:
+                    continue
                 if not isinstance(key, str):
                     key = str(key)
                 if key in result:
@@ -167,7 +249,33 @@ class _NodeWalker:
                 self.lines.lines[path + (index,)] = self.line(item)
                 items.append(self.to_data(item, path + (index,)))
             return items
-        return self.loader.construct_object(node)
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        """The value of a scalar, or None (and a problem) when it cannot be read as its kind."""
+        try:
+            value = self.loader.construct_object(node)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            value = _UNREADABLE
+        if value is _UNREADABLE or (isinstance(value, int) and value.bit_length() > _MAX_INT_BITS):
+            self.problems.append(error(self.rel, self.line(node), "yaml-value", _unreadable_scalar(node)))
+            return None
+        return value
+
+
+_UNREADABLE = object()
+_MAX_INT_BITS = 256  # about 77 digits: no number in content comes near, and Python cannot print some larger ones
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "null": "empty"}
+
+
+def _unreadable_scalar(node: yaml.Node) -> str:
+    """Why a value cannot be read: a number too long to be a number, or an explicit !!tag that does not fit."""
+    kind = str(node.tag).rsplit(":", 1)[-1]
+    value = str(node.value)
+    if kind == "int" and len(value) > 60:
+        return f"this number is {len(value)} characters long, too long to be a number; if it is meant as text, put it in quotes"
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return f"'{shown}' cannot be read as {_KIND_WORDS.get(kind, kind)}; if it is meant as text, put it in quotes"
 
 
 @dataclass
@@ -188,15 +296,15 @@ def split_front_matter(text: str, rel: str) -> FrontMatterFile:
     """Split ``text`` into front matter and body; never raises on bad content."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    raw_lines = text.splitlines(keepends=True)
+    raw_lines = editor_lines(text)
     if not raw_lines or not _DELIMITER.match(raw_lines[0].rstrip("\r\n")):
-        return FrontMatterFile(rel, text, None, LineMap(), text, 1, False, [])
+        return FrontMatterFile(rel, text, None, LineMap(), text, 1, False, invisible_breaks(text, rel))
     for index in range(1, len(raw_lines)):
         if _CLOSING.match(raw_lines[index].rstrip("\r\n")):
             yaml_text = "".join(raw_lines[1:index])
             body = "".join(raw_lines[index + 1 :])
             document = load_yaml(yaml_text, rel, first_line=2)
-            problems = list(document.problems)
+            problems = [*document.problems, *invisible_breaks(body, rel, index + 2)]
             data = document.data
             if data is None and not problems:
                 data = {}
@@ -212,5 +320,8 @@ def split_front_matter(text: str, rel: str) -> FrontMatterFile:
         "",
         len(raw_lines) + 1,
         True,
-        [error(rel, 1, "front-matter-unclosed", "the front matter that starts here is never closed: add a line with only --- after it")],
+        [
+            error(rel, 1, "front-matter-unclosed", "the front matter that starts here is never closed: add a line with only --- after it"),
+            *invisible_breaks(text, rel),
+        ],
     )

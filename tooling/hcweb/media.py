@@ -7,6 +7,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .documents import editor_lines
+
 IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*(?P<url>/media/(?P<path>[^)\s]+))(?P<rest>[^)]*)\)")
 
 
@@ -25,7 +27,7 @@ def image_refs(body: str, first_line: int) -> tuple[ImageRef, ...]:
 
 def _image_refs(body: str, first_line: int) -> list[ImageRef]:
     found = []
-    for offset, line in enumerate(body.splitlines()):
+    for offset, line in enumerate(editor_lines(body, keepends=False)):
         for match in IMAGE.finditer(line):
             found.append(ImageRef(first_line + offset, match.group("path"), match.group("alt").strip()))
     return found

@@ -32,27 +32,45 @@ def items(data: Any, key: str) -> list:
     return value if isinstance(value, list) else []
 
 
+# The years a date in content can plausibly lie in (the schemas say the same in common.schema.json).
+# Anything else is a typo, and would overflow when a review interval is added to it.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+
+
+def is_plausible(day: dt.date) -> bool:
+    """Whether ``day`` lies in the years content can be about (FIRST_YEAR to LAST_YEAR)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def parse_date(value: Any) -> dt.date | None:
+    """The date written as YYYY-MM-DD, or None when it is not a real, plausible date (the schema reports it)."""
     if not isinstance(value, str):
         return None
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else None
+        day = dt.date.fromisoformat(value) if len(value) == 10 else None
     except ValueError:
         return None
+    return day if day and is_plausible(day) else None
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 32:
         return None
     try:
-        return dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
+    return moment if is_plausible(moment.date()) else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months``, on the last day of the month when it is shorter; dt.date.max at the end of the calendar."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -420,13 +438,17 @@ class Policy:
         if not isinstance(data, dict):
             return defaults
 
+        def bounded(value: Any, key: str) -> int:
+            """The value when it is a whole number within the bounds the schema sets (reported there), else the default."""
+            low, high = _POLICY_BOUNDS.get(key, (1, _LARGEST))
+            usable = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+            return value if usable else getattr(defaults, key)
+
         def number(key: str) -> int:
-            value = data.get(key)
-            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else getattr(defaults, key)
+            return bounded(data.get(key), key)
 
         def limit(key: str) -> int:
-            value = mapping(data, "limits").get(key)
-            return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else getattr(defaults, key)
+            return bounded(mapping(data, "limits").get(key), key)
 
         collections = {str(k): str(v) for k, v in mapping(data, "collections").items()} or defaults.collections
         return cls(
@@ -441,3 +463,15 @@ class Policy:
             iframe_hosts=tuple(str(host) for host in items(data, "iframe_hosts")),
             **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level")},
         )
+
+
+_LARGEST = 10**12
+# (least, most) of the numbers in hcweb.yml, as in policy.schema.json.
+_POLICY_BOUNDS = {
+    "review_interval_months": (1, 120),
+    "review_warning_days": (0, 365),
+    "max_file_bytes": (1000, _LARGEST),
+    "max_include_depth": (1, 50),
+    "max_includes_per_page": (1, 1000),
+    "max_heading_level": (2, 6),
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +15,7 @@ from .data.snapshots import Snapshots
 from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
-from .errors import RepositoryNotFound
+from .errors import HcwebError, RepositoryNotFound
 from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Snippet
 from .schema import Schemas
 from .sections import content_hash
@@ -23,6 +24,13 @@ POLICY_FILE = "hcweb.yml"
 PROVIDER_FILE = "provider.yml"
 PROVIDER_FOLDERS = ("pages", "snippets", "events")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
+CONTENT_FOLDERS = ("common", "providers", "media")
+
+
+class OutsideRepository(HcwebError):
+    """A path given on the command line lies outside the repository (a usage problem: exit 2)."""
+
+    exit_code = 2
 
 
 @dataclass
@@ -157,6 +165,22 @@ class Repository:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
+    def argument_rel(self, path: Path) -> str:
+        """A file named on the command line, relative to the repository; OutsideRepository when it is not in it.
+
+        Links in the folders on the way are resolved (the repository may be reached through one), the
+        file itself is not: a link in content/ is reported by the loader, not read through.
+        """
+        absolute = Path(os.path.abspath(path))
+        try:
+            folder = absolute.parent.resolve()
+        except (OSError, RuntimeError):
+            folder = absolute.parent
+        try:
+            return (folder / absolute.name).relative_to(self.root).as_posix()
+        except ValueError:
+            raise OutsideRepository(f"{path} is not in the repository {self.root}; give a file under its content/ folder") from None
+
     # -- loading -----------------------------------------------------------
 
     def load(self, only_provider: str | set[str] | None = None) -> Content:
@@ -165,9 +189,15 @@ class Repository:
         policy_doc = self._read_yaml(self.root / POLICY_FILE, "policy", problems)
         content = Content(policy=Policy.from_data(policy_doc[0] if policy_doc else None), problems=problems)
         self._policy = content.policy
-        if not self.content_dir.is_dir():
-            problems.append(error(POLICY_FILE, 1, "layout", "the repository has no content/ folder"))
+        refusal = self._refusal(self.content_dir) if os.path.lexists(self.content_dir) else None
+        if refusal or not self.content_dir.is_dir():
+            problems.append(refusal or error(POLICY_FILE, 1, "layout", "the repository has no content/ folder"))
             return content
+        for name in CONTENT_FOLDERS:
+            folder = self.content_dir / name
+            refusal = self._refusal(folder) if os.path.lexists(folder) else None
+            if refusal:
+                problems.append(refusal)
         self._load_national(content)
         self._load_providers(content, only_provider)
         self._load_media(content)
@@ -175,43 +205,96 @@ class Repository:
         problems.extend(content.snapshots.problems)
         return content
 
-    def _files(self, folder: Path) -> list[Path]:
-        """Every file under ``folder`` (symbolic links to folders are not followed)."""
+    def _files(self, folder: Path, problems: list[Diagnostic]) -> list[Path]:
+        """Every entry under ``folder`` that is not a folder, links included (each reader refuses them).
+
+        Links to folders are not followed: each is reported here, and nothing behind it is listed.
+        """
+        if not self._is_real_folder(folder):
+            return []
         found = []
         for directory, subdirs, files in os.walk(folder):
-            subdirs.sort()
+            for name in sorted(subdirs):
+                path = Path(directory) / name
+                if path.is_symlink() and not name.startswith("."):
+                    problems.append(self._link_refusal(path))
+            subdirs[:] = sorted(name for name in subdirs if not (Path(directory) / name).is_symlink())
             for name in sorted(files):
                 if not name.startswith("."):
                     found.append(Path(directory) / name)
         return found
 
+    @staticmethod
+    def _is_real_folder(folder: Path) -> bool:
+        """Whether ``folder`` is a folder and not a link to one (such a link is reported by load())."""
+        return folder.is_dir() and not folder.is_symlink()
+
+    def _refusal(self, path: Path) -> Diagnostic | None:
+        """Why ``path`` is not read: it is a link, or not an ordinary file or folder (None: it may be read).
+
+        Every link under content/ is refused, also one that stays inside: what is checked is then
+        exactly what the site is built from, and no image copy or include can be led elsewhere.
+        """
+        rel = self.rel(path)
+        try:
+            info = path.lstat()
+        except OSError as exc:
+            return error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror}")
+        if stat.S_ISLNK(info.st_mode):
+            return self._link_refusal(path)
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+            return error(rel, 1, "unreadable", "this is not an ordinary file (a pipe or a device, say); it was not read")
+        return None
+
+    def _link_refusal(self, path: Path) -> Diagnostic:
+        """The error for the link ``path``: where it leads when that is inside content/, else only that it leads out."""
+        rel = self.rel(path)
+        kind = "folder" if path.is_dir() else "file"
+        target = self._inside_content(path)
+        if target is None:
+            if kind == "folder":
+                return error(rel, 1, "outside-root", "this folder is a link that leads outside content/; nothing in it was read")
+            return error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read")
+        return error(
+            rel,
+            1,
+            "link",
+            f"this {kind} is a link (to {target}); links are not followed in content/, so it was not read: put the {kind} itself here",
+        )
+
     def _read_text(self, path: Path, problems: list[Diagnostic]) -> str | None:
         rel = self.rel(path)
-        # Folders are walked without following links, so only a file that is itself a link can lead out.
-        if path.is_symlink() and not self._inside_content(path):
-            problems.append(error(rel, 1, "outside-root", "this file is a link that leads outside content/; it was not read"))
+        refusal = self._refusal(path)
+        if refusal is not None:
+            problems.append(refusal)
             return None
         limit = self._policy.max_file_bytes if self._policy else None
         try:
-            size = path.stat().st_size
-            if limit and size > limit:
-                problems.append(error(rel, 1, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"))
-                return None
-            return path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = path.read_bytes()[: exc.start].count(b"\n") + 1
-            problems.append(error(rel, line, "encoding", "the file is not UTF-8 text; save it as UTF-8"))
+            data = _read_regular_file(path, limit)
+        except _TooLarge as exc:
+            problems.append(error(rel, 1, "file-too-large", f"the file is {exc.size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"))
+            return None
         except OSError as exc:
-            problems.append(error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror}"))
+            problems.append(error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror or exc}"))
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = data[: exc.start]
+            line = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+            problems.append(error(rel, line, "encoding", "the file is not UTF-8 text; save it as UTF-8"))
         return None
 
-    def _inside_content(self, path: Path) -> bool:
+    def _inside_content(self, path: Path) -> str | None:
+        """Where the link ``path`` leads, relative to the repository, when that is inside content/; else None."""
         try:
             resolved = path.resolve()
-        except OSError:
-            return False
-        root = self.content_dir.resolve()
-        return str(resolved).startswith(str(root) + os.sep)
+            root = self.content_dir.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            return None
+        if not str(resolved).startswith(str(root) + os.sep):
+            return None
+        return resolved.relative_to(self.root.resolve()).as_posix()
 
     def _read_yaml(self, path: Path, schema: str, problems: list[Diagnostic]) -> tuple[dict, LineMap] | None:
         rel = self.rel(path)
@@ -243,12 +326,14 @@ class Repository:
             problems.append(error(rel, 1, "front-matter-missing", "the file must start with front matter between two --- lines"))
             return source
         if source.data is not None:
-            problems.extend(self.schemas.validate(schema, source.data, rel, source.lines))
+            # A value YAML could not read stands as empty: the schema would only repeat the problem at its line.
+            unread = {p.line for p in source.problems}
+            problems.extend(p for p in self.schemas.validate(schema, source.data, rel, source.lines) if p.line not in unread)
         return source
 
     def _load_national(self, content: Content) -> None:
         common = self.content_dir / "common"
-        for path in self._files(common) if common.is_dir() else []:
+        for path in self._files(common, content.problems):
             rel = self.rel(path)
             parts = path.relative_to(common).parts
             if path.suffix != ".md":
@@ -273,9 +358,12 @@ class Repository:
     def _load_providers(self, content: Content, only_provider: str | set[str] | None = None) -> None:
         only = {only_provider} if isinstance(only_provider, str) else only_provider
         folder = self.content_dir / "providers"
-        if not folder.is_dir():
+        if not self._is_real_folder(folder):
             return
         for provider_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if provider_dir.is_symlink():
+                content.problems.append(self._link_refusal(provider_dir))
+                continue
             registry = provider_dir / PROVIDER_FILE
             if not registry.is_file():
                 content.problems.append(
@@ -291,7 +379,7 @@ class Repository:
 
     def _load_provider_files(self, provider: Provider, provider_dir: Path, content: Content) -> None:
         problems = content.problems
-        for path in self._files(provider_dir):
+        for path in self._files(provider_dir, problems):
             rel = self.rel(path)
             parts = path.relative_to(provider_dir).parts
             if parts == (PROVIDER_FILE,):
@@ -327,12 +415,18 @@ class Repository:
 
     def _load_media(self, content: Content) -> None:
         folder = self.content_dir / "media"
-        if not folder.is_dir():
-            return
-        files = self._files(folder)
+        files = self._files(folder, content.problems)
         names = {path.name for path in files}
+        refused: set[Path] = set()
+        for path in files:
+            refusal = self._refusal(path)
+            if refusal is not None:  # never listed as an image, so never copied into a site
+                content.problems.append(refusal)
+                refused.add(path)
         for path in files:
             rel = self.rel(path)
+            if path in refused:
+                continue
             if path.suffix == ".yml":
                 if path.name[: -len(".yml")] not in names:
                     content.problems.append(error(rel, 1, "media-orphan", "this rights file belongs to no image beside it"))
@@ -341,6 +435,8 @@ class Repository:
                 content.problems.append(error(rel, 1, "layout", "only images and their .yml rights files belong in content/media/"))
                 continue
             sidecar = path.with_name(path.name + ".yml")
+            if sidecar in refused:
+                continue
             if not sidecar.is_file():
                 content.problems.append(
                     error(rel, 1, "media-rights", f"the image has no rights file; add {self.rel(sidecar)} with credit, licence, owner and reuse")
@@ -350,3 +446,28 @@ class Repository:
             if loaded:
                 key = path.relative_to(folder).as_posix()
                 content.media[key] = MediaFile(rel, self.rel(sidecar), loaded[0], loaded[1])
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular_file(path: Path, limit: int | None) -> bytes:
+    """The bytes of the ordinary file ``path``, opened without following a link and without waiting on a pipe.
+
+    _TooLarge when it holds more than ``limit`` bytes (nothing more than that is read); OSError when it
+    cannot be read, is a link after all, or is not an ordinary file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with os.fdopen(os.open(path, flags), "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "it is not an ordinary file")
+        if limit and info.st_size > limit:
+            raise _TooLarge(info.st_size)
+        data = handle.read(limit + 1) if limit else handle.read()
+    if limit and len(data) > limit:  # it grew while being read
+        raise _TooLarge(len(data))
+    return data

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .diagnostics import Diagnostic, error
+from .documents import editor_lines
 from .model import NationalText, Provider
 from .repo import Content, GitView
 from .sections import SECTION_ID, directives, headings, split_sections
@@ -65,7 +66,7 @@ class Resolver:
         found = {d.line: d for d in directives(body, first_line)}
         anchors = {h.line: h.id for h in headings(body, first_line) if h.id}
         out: list[str] = []
-        for number, line in enumerate(body.splitlines(keepends=True), start=first_line):
+        for number, line in enumerate(editor_lines(body), start=first_line):
             directive = found.get(number)
             if directive is None:
                 if number in anchors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 
 from .diagnostics import Diagnostic, error
-from .documents import LineMap
+from .documents import LineMap, character_name
 from .errors import HcwebError
 
 SCHEMA_NAMES = (
@@ -140,8 +141,34 @@ def _field(path: tuple) -> str:
 
 
 def _found(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):  # a value no message could show in full anyway
+        text = type(value).__name__
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _label(path: tuple) -> str:
+    """How a message names a field: 'the title' at the top, 'experts[2].name' further down."""
+    if len(path) == 1 and isinstance(path[0], str):
+        return f"the {path[0]}"
+    return f"'{_field(path)}'"
+
+
+_DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _refused_character(label: str, what: str, value: str, pattern: str) -> str:
+    """Why a title, name or summary was refused for one of its characters."""
+    found = re.search(pattern, value)
+    char = found.group() if found else ""
+    if char and char in "<>":
+        return f"{label} contains '{char}'; {what} may not contain < or > (write the words instead, e.g. 'under' or 'over')"
+    if char == "\n":
+        return f"{label} runs over more than one line; write {what} on one line"
+    if char == "\t":
+        return f"{label} contains a tab; use a space"
+    return f"{label} contains an invisible character ({character_name(char)}); delete it"
 
 
 def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
@@ -180,10 +207,18 @@ def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
     if kind == "enum":
         options = ", ".join(str(o) for o in err.validator_value)
         return [(path, f"'{name}' must be one of: {options}; found {_found(err.instance)}")]
+    what = err.schema.get("x-what") if isinstance(err.schema, dict) else None
+    plausible = err.schema.get("x-plausible") if isinstance(err.schema, dict) else None
+    if kind == "pattern" and plausible and isinstance(err.instance, str) and _DATE_SHAPE.match(err.instance):
+        return [(path, f"the date {err.instance[:10]} is not plausible; {plausible}")]
     if kind in ("pattern", "format"):
         return [(path, f"'{name}' is not valid: {hint or 'it has the wrong form'}; found {_found(err.instance)}")]
+    if kind == "not" and what and isinstance(err.instance, str) and isinstance(err.validator_value, dict):
+        return [(path, _refused_character(_label(path), what, err.instance, err.validator_value.get("pattern", "")))]
     if kind == "minLength":
         return [(path, f"'{name}' must not be empty")]
+    if kind == "maxLength" and what:
+        return [(path, f"{_label(path)} is {len(err.instance)} characters long; {what} may be at most {err.validator_value}")]
     if kind == "maxLength":
         return [(path, f"'{name}' is too long ({len(err.instance)} characters; at most {err.validator_value})")]
     if kind in ("minItems", "minProperties"):

@@ -8,16 +8,25 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
+
+from .documents import editor_lines
 
 SECTION_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _H2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 _ATTRS = re.compile(r"[ \t]*\{(?P<attrs>[^{}]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
-_DIRECTIVE = re.compile(r'^[ \t]*\{%[ \t]*include[ \t]+"(?P<target>[^"]*)"[ \t]*%\}[ \t]*$')
-_LOOKS_LIKE_DIRECTIVE = re.compile(r"\{%-?\s*include\b")
+# The one form of an include: {% include "target" %}, alone on its line, one space on either side of
+# the word include and inside the braces.
+_DIRECTIVE = re.compile(r'^[ \t]*\{% include "(?P<target>[^"]*)" %\}[ \t]*$')
+# What an include written some other way looks like, once full-width and other look-alike characters
+# are folded to ASCII (NFKC) and case is ignored: a brace, then (with any spacing) %, { or -, then the
+# word include. Python-Markdown would show such a line as text or, through attr_list, drop it.
+_LOOKS_LIKE_DIRECTIVE = re.compile(r"\{\s*(?:[%{]\s*)?-?\s*include", re.IGNORECASE)
+_TEMPLATE_TAG = re.compile(r"^\s*\{\s*%.*%\s*\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -51,13 +60,13 @@ def content_hash(body: str) -> str:
 
 
 def _outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
-    """(file line, line text, inside a fence?) for every line of ``body``."""
+    """(file line, line text, inside a fence?) for every line of ``body``, lines counted as an editor counts them."""
     if "```" not in body and "~~~" not in body:  # no fences: every line is outside (the common case, and fast)
-        for offset, line in enumerate(body.splitlines()):
+        for offset, line in enumerate(editor_lines(body, keepends=False)):
             yield first_line + offset, line, False
         return
     fence: str | None = None
-    for offset, line in enumerate(body.splitlines()):
+    for offset, line in enumerate(editor_lines(body, keepends=False)):
         match = _FENCE.match(line)
         if fence is None and match:
             fence = match.group(1)[0] * len(match.group(1))
@@ -97,15 +106,14 @@ def headings(body: str, first_line: int) -> tuple[Heading, ...]:
     return tuple(_headings(body, first_line))
 
 
-# Line breaks other than \n that str.splitlines() also breaks at: where one occurs, lines are counted the slow way.
-_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _H2_CANDIDATE = re.compile(r"^ {0,3}##(?!#).*$", re.MULTILINE)
 
 
 def _headings(body: str, first_line: int) -> list[Heading]:
     found = []
-    if "```" not in body and "~~~" not in body and not _OTHER_BREAKS.search(body):
-        # Fast path: only the lines that start like a heading are looked at.
+    if "```" not in body and "~~~" not in body and "\r" not in body:
+        # Fast path: only the lines that start like a heading are looked at (lines counted at \n; a file
+        # with old Mac or Windows line endings is read line by line).
         line, position = first_line, 0
         for candidate in _H2_CANDIDATE.finditer(body):
             line += body.count("\n", position, candidate.start())
@@ -132,7 +140,7 @@ def headings_line_by_line(body: str, first_line: int) -> list[Heading]:
 @functools.lru_cache(maxsize=4096)
 def split_sections(body: str, first_line: int) -> tuple[str, tuple[Section, ...]]:
     """The text before the first level-2 heading, and the sections after it (cached, immutable)."""
-    lines = body.splitlines(keepends=True)
+    lines = editor_lines(body)
     starts = [(h.line - first_line, h) for h in headings(body, first_line)]
     intro_end = starts[0][0] if starts else len(lines)
     intro = "".join(lines[:intro_end])
@@ -143,8 +151,16 @@ def split_sections(body: str, first_line: int) -> tuple[str, tuple[Section, ...]
     return intro, tuple(sections)
 
 
+def looks_like_directive(line: str) -> bool:
+    """Whether ``line`` was probably meant as an include (or another {% ... %} tag), however it is written."""
+    if "{" not in line and "\uff5b" not in line and "\ufe5b" not in line:  # no brace at all: the common case, and fast
+        return False
+    folded = unicodedata.normalize("NFKC", line)
+    return bool(_LOOKS_LIKE_DIRECTIVE.search(folded) or _TEMPLATE_TAG.match(folded))
+
+
 def directives(body: str, first_line: int) -> list[Directive]:
-    """Every include directive outside code fences, malformed ones flagged."""
+    """Every include directive outside code fences; one written any other way than the exact form is flagged malformed."""
     found = []
     for number, line, fenced in _outside_fences(body, first_line):
         if fenced:
@@ -152,6 +168,6 @@ def directives(body: str, first_line: int) -> list[Directive]:
         match = _DIRECTIVE.match(line)
         if match:
             found.append(Directive(number, match.group("target")))
-        elif _LOOKS_LIKE_DIRECTIVE.search(line):
+        elif looks_like_directive(line):
             found.append(Directive(number, "", malformed=True))
     return found
