@@ -62,3 +62,17 @@ def test_include_bomb_is_bounded(tmp_path: Path) -> None:
     result = run(make_repo(tmp_path / "repo", tree), "validate", "--today", TODAY)
     assert result.exit_code == 1
     assert "[include-depth]" in result.output and "[include-count]" in result.output
+
+
+def test_a_page_of_ten_thousand_headings_is_refused_unrendered(tmp_path: Path) -> None:
+    tree = base_tree()
+    page = "content/providers/beta-hf/pages/om-oss.md"
+    tree[page] += "".join(f"## Del {i} {{#del-{i}}}\nTekst {i}.\n" for i in range(10_000))
+    root = make_repo(tmp_path / "repo", tree)
+    policy = root / "hcweb.yml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("max_file_bytes: 200000", "max_file_bytes: 2000000"), encoding="utf-8")
+    line = tree[page].splitlines().index("## Del 299 {#del-299}") + 1
+    for command in (("validate",), ("build", "--provider", "beta-hf")):
+        result = run(root, *command, "--today", TODAY)
+        assert result.exit_code == 1
+        assert f"{page}:{line}: error: the text has 10001 headings; a text may have at most 300 (hcweb.yml limits)" in result.output

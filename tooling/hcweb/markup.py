@@ -282,11 +282,23 @@ class Finding:
     message: str
 
 
-def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: int = 6) -> list[Finding]:
-    """What the policy refuses in the page a Markdown body becomes, each at the line that brings it in."""
+_HEADING_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
+
+
+def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: int = 6, max_headings: int | None = None) -> list[Finding]:
+    """What the policy refuses in the page a Markdown body becomes, each at the line that brings it in.
+
+    A body with more than ``max_headings`` heading lines is refused unrendered: Python-Markdown's
+    work grows faster than the number of headings, and no patient needs hundreds of them.
+    """
+    lines = body.split("\n")
+    if max_headings is not None:
+        marks = [match.start() for match in _HEADING_LINE.finditer(body)]
+        if len(marks) > max_headings:
+            offset = body.count("\n", 0, marks[max_headings])
+            return [Finding(offset, f"the text has {len(marks)} headings; a text may have at most {max_headings} (hcweb.yml limits): split it into several texts")]
     if not _may_hold_markup(body):
         return []
-    lines = body.split("\n")
     try:
         found = violations(render(body), iframe_hosts, max_heading)
     except RenderError as exc:

@@ -431,6 +431,7 @@ class Policy:
     max_include_depth: int = 8
     max_includes_per_page: int = 60
     max_heading_level: int = 4
+    max_headings_per_file: int = 300
 
     @classmethod
     def from_data(cls, data: Any) -> Policy:
@@ -461,7 +462,7 @@ class Policy:
             waiting_times_max_age_days=number("waiting_times_max_age_days"),
             helsenorge_max_age_days=number("helsenorge_max_age_days"),
             iframe_hosts=tuple(str(host) for host in items(data, "iframe_hosts")),
-            **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level")},
+            **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")},
         )
 
 
@@ -473,5 +474,6 @@ _POLICY_BOUNDS = {
     "max_file_bytes": (1000, _LARGEST),
     "max_include_depth": (1, 50),
     "max_includes_per_page": (1, 1000),
+    "max_headings_per_file": (10, 5000),
     "max_heading_level": (2, 6),
 }

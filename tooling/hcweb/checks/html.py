@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 
 def scan(body: str, rel: str, first_line: int, policy: Policy) -> list[Diagnostic]:
     """Problems in the page one Markdown body becomes, at the lines of ``rel`` that bring them in."""
-    findings = check_markdown(body, policy.iframe_hosts, policy.max_heading_level)
+    findings = check_markdown(body, policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file)
     return [error(rel, first_line + finding.offset, _code(finding.message), finding.message) for finding in findings]
 
 
 def _code(message: str) -> str:
     if message.startswith("a level-"):
         return "heading-depth"
+    if message.startswith("the text has"):
+        return "heading-count"
     if message.startswith("an <iframe>"):
         return "html-iframe"
     if "links are not allowed" in message or message.startswith(("write the full address", "an image must come")):
