@@ -135,6 +135,8 @@ def write_docs(site: StagedSite) -> Path:
     for source, path in site.media:
         target = docs / "media" / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_symlink() or not source.is_file():  # the loader refuses these; never follow one here either
+            raise OSError(f"{source.name} is not a plain file in content/media; it was not copied")
         shutil.copyfile(source, target)
     (site.staging / "hcweb-meta.json").write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
     config_file = site.staging / "mkdocs.yml"
