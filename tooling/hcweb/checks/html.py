@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, error
+from ..documents import editor_lines
 from ..markup import check_markdown
 from ..resolve import approved_bodies
+from ..sections import directives
 
 if TYPE_CHECKING:
     from ..model import Policy
@@ -21,9 +23,20 @@ if TYPE_CHECKING:
 
 
 def scan(body: str, rel: str, first_line: int, policy: Policy) -> list[Diagnostic]:
-    """Problems in the page one Markdown body becomes, at the lines of ``rel`` that bring them in."""
-    findings = check_markdown(body, policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file)
+    """Problems in the page one Markdown body becomes, at the lines of ``rel`` that bring them in.
+
+    Include directives are left out (as blank lines, so that lines keep their numbers): what they
+    bring in is checked where it is written, and the finished page again by the build.
+    """
+    findings = check_markdown(_without_directives(body, first_line), policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file)
     return [error(rel, first_line + finding.offset, _code(finding.message), finding.message) for finding in findings]
+
+
+def _without_directives(body: str, first_line: int) -> str:
+    lines = {directive.line for directive in directives(body, first_line)}
+    if not lines:
+        return body
+    return "\n".join("" if first_line + offset in lines else line for offset, line in enumerate(editor_lines(body, keepends=False)))
 
 
 def _code(message: str) -> str:
