@@ -170,6 +170,7 @@ def _extension_configs() -> dict:
 class Violation:
     key: str  # what was refused, e.g. "element:script" or "attribute:a:onclick"
     message: str
+    code: str = "html-forbidden"  # the diagnostic code validate reports it under
 
 
 def url_problem(url: str, attribute: str, iframe_hosts: tuple[str, ...] = (), tag: str = "a") -> str | None:
@@ -208,12 +209,8 @@ def publishable(html: str, iframe_hosts: tuple[str, ...] = ()) -> tuple[str, lis
 
 
 def _check_tree(tree: LexborHTMLParser, iframe_hosts: tuple[str, ...], max_heading: int = 6) -> list[Violation]:
-    found: list[Violation] = []
-    for head in (tree.head,):
-        if head is not None and head.child is not None:
-            for node in head.traverse(include_text=False):
-                if node.tag != "head":
-                    found.append(_element(node.tag))
+    # Elements the parser moves into <head> (<meta>, <link>, <title>, <base> at the start of a text) are never allowed.
+    found = [_element(node.tag) for node in tree.head.traverse(include_text=False) if node.tag != "head"] if tree.head is not None else []
     body = tree.body
     if body is None:
         return found
@@ -225,7 +222,7 @@ def _check_tree(tree: LexborHTMLParser, iframe_hosts: tuple[str, ...], max_headi
             found.append(_element(tag))
             continue
         if tag[0] == "h" and tag[1:].isdigit() and int(tag[1:]) > max_heading:
-            found.append(Violation(f"heading:{tag}", f"a level-{tag[1:]} heading is too deep; use at most {'#' * max_heading}"))
+            found.append(Violation(f"heading:{tag}", f"a level-{tag[1:]} heading is too deep; use at most {'#' * max_heading}", "heading-depth"))
         found += _attributes(node, tag, iframe_hosts)
     return found
 
@@ -253,7 +250,7 @@ def _attributes(node, tag: str, iframe_hosts: tuple[str, ...]) -> list[Violation
         elif name == "class" and (unknown := [c for c in value.split() if not _known_class(c)]):
             found.append(Violation(f"class:{unknown[0]}", f"the class '{unknown[0][:40]}' is not one the design knows; remove it"))
         elif name in ("href", "src") and (problem := url_problem(value, name, iframe_hosts, tag)):
-            found.append(Violation(f"url:{tag}:{name}", problem))
+            found.append(Violation(f"url:{tag}:{name}", problem, "html-iframe" if tag == "iframe" else "link-scheme"))
     return found
 
 
@@ -280,6 +277,7 @@ def first_line_of(lines: list[str], test) -> int | None:
 class Finding:
     offset: int  # 0-based line in the body that brings the problem in
     message: str
+    code: str
 
 
 _HEADING_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
@@ -296,20 +294,21 @@ def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: i
         marks = [match.start() for match in _HEADING_LINE.finditer(body)]
         if len(marks) > max_headings:
             offset = body.count("\n", 0, marks[max_headings])
-            return [Finding(offset, f"the text has {len(marks)} headings; a text may have at most {max_headings} (hcweb.yml limits): split it into several texts")]
+            message = f"the text has {len(marks)} headings; a text may have at most {max_headings} (hcweb.yml limits): split it into several texts"
+            return [Finding(offset, message, "heading-count")]
     if not _may_hold_markup(body):
         return []
     try:
         found = violations(render(body), iframe_hosts, max_heading)
     except RenderError as exc:
         line = first_line_of(lines, _fails_to_render)
-        return [Finding((line or 1) - 1, str(exc))]
+        return [Finding((line or 1) - 1, str(exc), "html-unrenderable")]
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     for violation in found:
         seen[violation.key] = count = seen.get(violation.key, 0) + 1
         line = first_line_of(lines, lambda text, key=violation.key, n=count: _count(text, key, iframe_hosts, max_heading) >= n)
-        findings.append(Finding((line or 1) - 1, violation.message))
+        findings.append(Finding((line or 1) - 1, violation.message, violation.code))
     return findings
 
 

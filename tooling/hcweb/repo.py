@@ -56,6 +56,11 @@ class PinnedRevision:
     body_line: int
 
 
+def file_too_large(rel: str, line: int, size: int, limit: int) -> Diagnostic:
+    """A file (or a revision of one) over the size limit of hcweb.yml."""
+    return error(rel, line, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)")
+
+
 class GitView:
     """What git knows about the files: when each last changed."""
 
@@ -272,7 +277,7 @@ class Repository:
         try:
             data = _read_regular_file(path, limit)
         except _TooLarge as exc:
-            problems.append(error(rel, 1, "file-too-large", f"the file is {exc.size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"))
+            problems.append(file_too_large(rel, 1, exc.size, limit))
             return None
         except OSError as exc:
             problems.append(error(rel, 1, "unreadable", f"the file cannot be read: {exc.strerror or exc}"))

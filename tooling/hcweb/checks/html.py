@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, error
 from ..documents import editor_lines
 from ..markup import check_markdown
+from ..repo import file_too_large
 from ..resolve import approved_bodies
 from ..sections import directives
 
@@ -29,7 +30,7 @@ def scan(body: str, rel: str, first_line: int, policy: Policy) -> list[Diagnosti
     bring in is checked where it is written, and the finished page again by the build.
     """
     findings = check_markdown(_without_directives(body, first_line), policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file)
-    return [error(rel, first_line + finding.offset, _code(finding.message), finding.message) for finding in findings]
+    return [error(rel, first_line + finding.offset, finding.code, finding.message) for finding in findings]
 
 
 def _without_directives(body: str, first_line: int) -> str:
@@ -37,20 +38,6 @@ def _without_directives(body: str, first_line: int) -> str:
     if not lines:
         return body
     return "\n".join("" if first_line + offset in lines else line for offset, line in enumerate(editor_lines(body, keepends=False)))
-
-
-def _code(message: str) -> str:
-    if message.startswith("a level-"):
-        return "heading-depth"
-    if message.startswith("the text has"):
-        return "heading-count"
-    if message.startswith("an <iframe>"):
-        return "html-iframe"
-    if "links are not allowed" in message or message.startswith(("write the full address", "an image must come")):
-        return "link-scheme"
-    if message.startswith(("the text", "'<![")):
-        return "html-unrenderable"
-    return "html-forbidden"
 
 
 def check(context: CheckContext) -> list[Diagnostic]:
@@ -117,6 +104,5 @@ def _pinned_problems(rel: str, revision: str, pinned: tuple[str, int], policy: P
     body, first_line = pinned
     size = len(body.encode("utf-8"))
     if size > policy.max_file_bytes:
-        limit = policy.max_file_bytes // 1000
-        return [error(rel, first_line, "file-too-large", f"the text is {size // 1000} KB; a content file may be at most {limit} KB (hcweb.yml limits)")]
+        return [file_too_large(rel, first_line, size, policy.max_file_bytes)]
     return scan(body, rel, first_line, policy)
