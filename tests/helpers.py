@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import textwrap
+import threading
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -213,3 +216,39 @@ def hostile_tree(case: str) -> tuple[dict[str, str], str, list[str]]:
         tree[target] = f"---\ntitle: Side\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n{body}"
     expected = [line.format(page=target) for line in (HOSTILE / f"{case}.expected").read_text(encoding="utf-8").splitlines()]
     return tree, target, expected
+
+
+# -- local HTTP servers on 127.0.0.1 ------------------------------------------------------------
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A handler that logs nothing; ``send`` answers with a body of CONTENT_TYPE unless told otherwise."""
+
+    CONTENT_TYPE = "text/plain; charset=utf-8"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        pass
+
+    def send(self, status: int, body: bytes, content_type: str | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type or self.CONTENT_TYPE)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class QuietFileHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
+        pass
+
+
+def start_server(handler) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A server on a free port of 127.0.0.1 in a background thread, and its base URL; call shutdown() when done."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """``folder`` served over HTTP, as a web server would serve a built site."""
+    return start_server(functools.partial(QuietFileHandler, directory=str(folder)))

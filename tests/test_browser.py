@@ -5,12 +5,7 @@ Slow: run alone with `pytest -m browser`. With CI=true a missing Chromium is a f
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -18,20 +13,13 @@ from click.testing import CliRunner
 from hcweb.cli import cli
 from hcweb.repo import Repository
 from hcweb.sections import headings
-from helpers import PROJECT, TODAY
+from helpers import PROJECT, TODAY, serve_folder
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("HCWEB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CONTENT = Repository(PROJECT).load()
 SECTION_INCLUDE = re.compile(r'\{% include "[a-z0-9-]+/[a-z0-9-]+#([a-z0-9-]+)" %\}')
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +27,9 @@ def base_url(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("sites")
     result = CliRunner().invoke(cli, ["--root", str(PROJECT), "build", "--all", "--jobs", "2", "--out", str(out), "--today", TODAY])
     assert result.exit_code == 0, result.output
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve_folder(out)
+    yield base
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -11,21 +11,15 @@ does run where markup is not escaped (a canary page served as it is), then that:
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run
+from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run, serve_folder
 from hcweb.sections import content_hash
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("HCWEB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 FLAG = "window.__hcweb_pwned"
 # Breaks out of a double- or single-quoted attribute, and out of text, if printed unescaped.
 QUOTES = "K\" tabindex=0 autofocus onfocus=\"__hcweb_pwned=1\" x=' onmouseover='__hcweb_pwned=2' &amp;"
@@ -37,32 +31,6 @@ OVERLAY = HOSTILE_TARGETS["overlay"]
 PAGE = "content/providers/beta-hf/pages/om-oss.md"
 EVENT = HOSTILE_TARGETS["event"]
 NATIONAL = "content/common/treatments/knee-replacement.md"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the base class
-        pass
-
-
-def serve(folder: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM} (install Debian's chromium package)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def ran(browser, url: str, search: str | None = None) -> object:
@@ -86,7 +54,7 @@ def test_canary_payloads_run_when_printed_raw(browser, tmp_path: Path) -> None:
     """Without escaping, each payload does run in this browser: the checks below can fail."""
     for index, html in enumerate([SCRIPT, IMG, f'<p title="{QUOTES}">x</p>', f"<p title='{QUOTES}'>x</p>"]):
         (tmp_path / f"{index}.html").write_text(f"<!doctype html><html><body>{html}</body></html>", encoding="utf-8")
-    server, base = serve(tmp_path)
+    server, base = serve_folder(tmp_path)
     try:
         assert [ran(browser, f"{base}/{index}.html") is not None for index in range(2)] == [True, True]
         # The attribute break-outs need a focus or a pointer: autofocus and onmouseover give both.
@@ -135,7 +103,7 @@ def escaped_site(tmp_path_factory: pytest.TempPathFactory):
     out = root / "site"
     build = run(root, "build", "--provider", "beta-hf", "--today", TODAY, "--out", str(out))
     assert build.exit_code == 0, build.output
-    server, base = serve(out)
+    server, base = serve_folder(out)
     yield out / "beta-hf", f"{base}/beta-hf"
     server.shutdown()
 
@@ -175,7 +143,7 @@ def test_every_hostile_case_is_refused_or_harmless_when_built(browser, tmp_path:
         assert not (out / "beta-hf").exists()
         return
     assert build.exit_code == 0, build.output
-    server, base = serve(out)
+    server, base = serve_folder(out)
     try:
         pages = sorted(path.relative_to(out / "beta-hf").parent.as_posix() for path in (out / "beta-hf").rglob("index.html"))
         flags = {page: ran(browser, f"{base}/beta-hf/{page}/") for page in pages}
@@ -211,7 +179,7 @@ def test_hostile_svg_runs_when_opened_and_is_refused(browser, tmp_path: Path) ->
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "bilde.svg").write_text(svg, encoding="utf-8")
-    server, base = serve(raw)
+    server, base = serve_folder(raw)
     try:
         assert ran(browser, f"{base}/bilde.svg") == 1  # an SVG opened directly runs its script
     finally:

@@ -5,9 +5,7 @@ and leaves the previous snapshot byte for byte."""
 from __future__ import annotations
 
 import base64
-import http.server
 import json
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from hcweb.data.fetch import shown_url
 from hcweb.data.snapshots import load as load_snapshots
 from hcweb.schema import Schemas
-from helpers import TODAY, base_tree, make_repo, run
+from helpers import TODAY, QuietHandler, base_tree, make_repo, run, start_server
 
 KNEE = "content/common/treatments/knee-replacement.md"
 HEADER = "code,provider,location,figure,weeks,reported\n"
@@ -29,16 +27,8 @@ seen_authorization: list[str | None] = []
 pages: dict[str, str] = {}  # path -> HTML the server answers with, set by each test
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-    def send(self, status: int, body: bytes, content_type: str = "text/csv; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class Handler(QuietHandler):
+    CONTENT_TYPE = "text/csv; charset=utf-8"
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         path = self.path.split("?")[0]
@@ -80,9 +70,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = start_server(Handler)
+    yield base
     httpd.shutdown()
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 from pathlib import Path
 
 import hcweb.data.fetch as fetch
 import pytest
-from helpers import TODAY, base_tree, make_repo, run
+from helpers import TODAY, QuietHandler, base_tree, make_repo, run, start_server
 
 KNEE = "content/common/treatments/knee-replacement.md"
 GOOD_CSV = (
@@ -27,17 +25,7 @@ PAGES = {
 }
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-    def send(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
+class Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         path = self.path
         if path == "/feed.csv":
@@ -76,9 +64,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd, base = start_server(Handler)
+    yield base
     httpd.shutdown()
 
 
