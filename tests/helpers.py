@@ -12,7 +12,9 @@ import threading
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from hcweb.approve import record_in_text
 from hcweb.cli import cli
+from hcweb.repo import Repository
 from hcweb.sections import content_hash
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -47,16 +49,61 @@ def commit(root: Path, message: str = "change", date: str = "2026-06-01T12:00:00
     git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
 
 
-def make_repo(root: Path, files: dict[str, str | None], date: str = "2026-06-01T12:00:00") -> Path:
-    """A repository with the project's schemas, design and policy, ``files``, and one commit."""
+def make_repo(root: Path, files: dict[str, str | None], date: str = "2026-02-01T12:00:00", sealed: bool = True) -> Path:
+    """A repository with the project's schemas, design and policy, ``files``, and one commit.
+
+    ``sealed``: the approvals in ``files`` are completed as `hcweb approve` would write them (see seal()).
+    """
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(PROJECT / "schemas", root / "schemas")
     shutil.copytree(PROJECT / "overrides", root / "overrides")
     shutil.copy(PROJECT / "hcweb.yml", root / "hcweb.yml")
     build_file_tree(root, files)
+    if sealed:
+        seal(root)
     git(root, "init", "-q", "-b", "main")
     commit(root, "initial content", date)
     return root
+
+
+def seal(root: Path, only: set[str] | None = None) -> None:
+    """Complete the approvals under ``root`` (or of the files ``only``) as if each named approver approved the text as it is.
+
+    A national text gets its revision; an overlay its local hash, and every revision written as
+    ``content_hash(body)`` of a text's current body (how test trees say "the current revision") becomes
+    that text's revision; a provider's page without an approval is approved by its provider's first expert.
+    Everything else is left as written, so a tree can still hold a wrong or stale approval on purpose.
+    """
+    content = Repository(root).load()
+    for text in content.national.values():
+        if text.approved and text.approved.by and (only is None or text.rel in only):
+            _record(root, text.rel, {"revision": text.revision} if not text.approved.revision else {})
+    old_hashes = {content_hash(text.body): text for text in content.national.values()}
+    for provider in content.providers.values():
+        for item in provider.overlays:
+            if item.approved is None or (only is not None and item.rel not in only):
+                continue
+            revisions = {
+                text_id: old_hashes[value].revision if value in old_hashes and old_hashes[value].id == text_id else value
+                for text_id, value in item.approved.revisions.items()
+            }
+            values: dict = {"revisions": revisions} if revisions != item.approved.revisions else {}
+            if not item.approved.local:
+                values["local"] = item.local_hash(provider)
+            _record(root, item.rel, values)
+        for page in provider.pages:
+            if only is not None and page.rel not in only:
+                continue
+            if page.approved is None and provider.experts:
+                _record(root, page.rel, {"by": provider.experts[0].name, "on": "2026-02-01", "local": page.local_hash})
+            elif page.approved is not None and not page.approved.local:
+                _record(root, page.rel, {"local": page.local_hash})
+
+
+def _record(root: Path, rel: str, values: dict) -> None:
+    if values:
+        path = root / rel
+        path.write_bytes(record_in_text(path.read_bytes().decode("utf-8"), rel, "approved", values).encode("utf-8"))
 
 
 def edit_file(root: Path, rel: str, old: str, new: str) -> None:
@@ -137,7 +184,7 @@ def national_text(title: str, owner: str, approver: str, body: str, extra: str =
     return (
         f"---\ntitle: {title}\ntype: treatment\nsummary: Kort om {title.lower()}.\nowner: {owner}\n"
         f"responsible:\n  name: {approver}\n  title: Overlege\n"
-        f"approved:\n  by: {approver}\n  on: 2026-03-01\nreviewed: 2026-03-01\n{extra}---\n{body}"
+        f"approved:\n  by: {approver}\n  on: 2026-03-01\nreviewed:\n  on: 2026-03-01\n  by: {approver}\n{extra}---\n{body}"
     )
 
 

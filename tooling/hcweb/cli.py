@@ -147,38 +147,97 @@ def cache_note(result) -> str:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--by", "by", required=True, metavar="NAME", help="The expert who approved, as named in provider.yml.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "by", metavar="NAME", help="The expert (or, for a provider's page, the editor) who approved, as named in provider.yml.")
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the approval (default: today).")
+@click.option("--safety", is_flag=True, help="A national text: mark the approval a safety correction, published on every site at once.")
+@click.option("--from-review", "from_review", is_flag=True, help="Record the approvals a GitHub review gives (used by the workflow).")
+@click.option("--login", metavar="LOGIN", help="With --from-review: the GitHub account that approved.")
+@click.option("--base", metavar="REF", help="With --from-review: the pull request's base, e.g. origin/main.")
+@click.option("--suggest", is_flag=True, help="With --from-review: write nothing; print the records as GitHub suggestions (JSON).")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
-def approve(obj: Context, path: Path, by: str, on: dt.datetime | None, today: dt.datetime | None) -> None:
-    """Record that an expert approved PATH (a national text or an overlay) as it is now.
+def approve(
+    obj: Context,
+    paths: tuple[Path, ...],
+    by: str | None,
+    on: dt.datetime | None,
+    safety: bool,
+    from_review: bool,
+    login: str | None,
+    base: str | None,
+    suggest: bool,
+    today: dt.datetime | None,
+) -> None:
+    """Record that an expert approved each PATH (national texts, overlays, provider pages) as it is now.
 
-    For an overlay, the current revision of every national text it includes is
-    written under approved.revisions. Nothing else in the file changes.
+    A national text records its revision; an overlay the revision of every national
+    text it includes and the hash of its own text and snippets; a provider's page
+    the hash of its text. Nothing else in the files changes, and nothing is written
+    unless every file can be approved.
     """
-    from .approve import approve as record_approval
+    from . import approve as approving
 
     day = _today(today)
-    result = record_approval(obj.repo, path, by, on.date() if on else day, day)
+    when = on.date() if on else day
+    if from_review:
+        if paths or by or not login or not base:
+            raise click.UsageError("--from-review takes --login and --base, and no paths or --by")
+        written, suggestions = approving.from_review(obj.repo, login, base, when, day, suggest)
+        if suggest:
+            click.echo(json.dumps([s.as_comment() for s in suggestions], ensure_ascii=False, indent=2))
+        for result in written:
+            click.echo(result.rel)
+        return
+    if suggest or login or base:
+        raise click.UsageError("--login, --base and --suggest go with --from-review")
+    if not paths or not by:
+        raise click.UsageError("give the files to approve and --by NAME")
+    for result in approving.approve(obj.repo, list(paths), by, when, day, safety):
+        state = "recorded" if result.changed else "already recorded"
+        click.echo(f"{result.rel}: approval by {result.by} on {result.on.isoformat()} {state}")
+        for text_id, revision in result.revisions.items():
+            click.echo(f"  {text_id}: {revision}")
+        for name in ("revision", "local"):
+            if isinstance(result.values.get(name), str):
+                click.echo(f"  {name}: {result.values[name]}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, metavar="NAME", help="The expert of the owner who made the review, as named in provider.yml.")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the review (default: today).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def review(obj: Context, path: Path, by: str, on: dt.datetime | None, today: dt.datetime | None) -> None:
+    """Record the professional review of a national text: reviewed: {on, by}. Nothing else in the file changes."""
+    from .approve import review as record_review
+
+    day = _today(today)
+    result = record_review(obj.repo, path, by, on.date() if on else day, day)
     state = "recorded" if result.changed else "already recorded"
-    click.echo(f"{result.rel}: approval by {result.by} on {result.on.isoformat()} {state}")
-    for text_id, revision in result.revisions.items():
-        click.echo(f"  {text_id}: {revision}")
+    click.echo(f"{result.rel}: review by {result.by} on {result.on.isoformat()} {state}")
+
+
+def _print_diff(lines: list[str]) -> None:
+    for line in lines:
+        added, removed = line.startswith("+") and not line.startswith("+++"), line.startswith("-") and not line.startswith("---")
+        colour = "green" if added else "red" if removed else "cyan" if line.startswith("@@") else None
+        click.secho(line if line.endswith("\n") else line + "\n", fg=colour, nl=False)
 
 
 @cli.command()
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_context
 def diff(obj: Context, path: Path) -> None:
-    """Show what changed in the national texts an overlay includes since it was approved.
+    """Show what changed in an overlay since it was approved.
 
-    Section by section, as a unified diff of the Markdown. Exits 0 when nothing
+    The national texts it includes, section by section and their shown front
+    matter, and its own text and snippets, as unified diffs. Exits 0 when nothing
     changed and 1 when there is something to re-evaluate.
     """
     from .approve import find_document
-    from .changes import overlay_changes
+    from .changes import local_changes, overlay_changes
     from .model import Overlay
 
     repo = obj.repo
@@ -188,6 +247,14 @@ def diff(obj: Context, path: Path) -> None:
     if not isinstance(document, Overlay):
         raise click.UsageError("hcweb diff compares an overlay with the national texts it includes; give an overlay")
     changed = False
+    local = local_changes(repo, content, document)
+    if local.changed:
+        changed = True
+        since = f"approved {local.approved}, committed {local.commit_date}" if local.commit_date else "approved text not found in history"
+        click.secho(f"{rel}: the page's own text changed ({since}; now {local.current})", bold=True)
+        _print_diff(local.diffs)
+    else:
+        click.echo(f"{rel}: own text unchanged since it was approved ({local.current})")
     for text in overlay_changes(repo, content, document):
         if not text.changed:
             click.echo(f"{text.text_id}: unchanged since it was approved ({text.current})")
@@ -195,10 +262,9 @@ def diff(obj: Context, path: Path) -> None:
         changed = True
         since = f"approved revision {text.approved}, committed {text.revision_date}" if text.approved else "never approved here"
         click.secho(f"{text.text_id}: changed ({since}; now {text.current})", bold=True)
+        _print_diff(text.fields)
         for section in text.sections:
-            for line in section.diff:
-                colour = "green" if line.startswith("+") and not line.startswith("+++") else "red" if line.startswith("-") and not line.startswith("---") else "cyan" if line.startswith("@@") else None
-                click.secho(line, fg=colour, nl=False)
+            _print_diff(section.diff)
     if changed:
         sys.exit(1)
 
@@ -305,6 +371,36 @@ def serve(obj: Context, provider_id: str, host: str, port: int, today: dt.dateti
     commands.require_provider(repo.load(), provider_id)
     with tempfile.TemporaryDirectory(prefix="hcweb-preview-") as out:
         run_preview(repo, provider_id, host, port, Path(out), _today(today), lambda line: click.echo(line, err=True))
+
+
+@cli.command("check-approvals")
+@click.option("--base", required=True, metavar="REF", help="The revision the pull request starts from, e.g. origin/main.")
+@click.option(
+    "--reviews", "reviews_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+    help="The pull request's reviews as GitHub's REST API lists them (JSON).",
+)
+@click.option("--pr", "pull_request", type=click.IntRange(min=1), metavar="N", help="Fetch the reviews of pull request N from GitHub (GITHUB_TOKEN, GITHUB_REPOSITORY).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True, help="Output format.")
+@pass_context
+def check_approvals_command(obj: Context, base: str, reviews_file: Path | None, pull_request: int | None, fmt: str) -> None:
+    """Check that every approval and review record changed since REF is backed by that person's GitHub review.
+
+    The person is looked up in provider.yml as it is at REF, and their latest
+    review must approve a commit where the file read exactly as the record says.
+    Exit 1 when a record is not backed.
+    """
+    from .check_approvals import check_approvals
+    from .github_reviews import fetch_reviews, read_reviews
+
+    if (reviews_file is None) == (pull_request is None):
+        raise click.UsageError("give either --reviews FILE or --pr N")
+    result = check_approvals(obj.repo, base, lambda: read_reviews(reviews_file) if reviews_file else fetch_reviews(pull_request))
+    output = render(result.diagnostics, fmt)
+    if output:
+        click.echo(output)
+    click.echo(result.summary(), err=not result.ok)
+    if not result.ok:
+        sys.exit(1)
 
 
 @cli.command("affected")

@@ -14,7 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from .documents import FrontMatterFile, LineMap
-from .sections import Section, content_hash, split_sections
+from .revisions import national_revision, overlay_local, page_local
+from .sections import Section, split_sections
 
 
 def text(data: Any, key: str) -> str | None:
@@ -90,6 +91,11 @@ class Expert:
     name: str
     title: str
     github: str | None
+    specialties: tuple[str, ...] = ()
+
+    def may_approve(self, specialty: str | None) -> bool:
+        """Whether this expert may approve a text of ``specialty``: any text, unless they list specialties that exclude it."""
+        return not (specialty and self.specialties) or specialty in self.specialties
 
 
 @dataclass(frozen=True)
@@ -118,16 +124,42 @@ class Location:
 
 @dataclass
 class Approval:
+    """An ``approved`` block: who, when, and what (a national revision, or revisions and a local hash)."""
+
     by: str | None
     on: dt.date | None
-    revisions: dict[str, str] = field(default_factory=dict)
+    revisions: dict[str, str] = field(default_factory=dict)  # overlays: national text id -> revision
+    local: str | None = None  # overlays and pages: the local hash
+    revision: str | None = None  # national texts: the revision approved
+    safety: bool = False  # national texts: a safety correction, published everywhere at once
 
     @classmethod
     def from_data(cls, data: Any) -> Approval | None:
         if not isinstance(data, dict):
             return None
         revisions = {str(k): str(v) for k, v in mapping(data, "revisions").items() if isinstance(v, str)}
-        return cls(text(data, "by"), parse_date(data.get("on")), revisions)
+        return cls(
+            text(data, "by"),
+            parse_date(data.get("on")),
+            revisions,
+            text(data, "local"),
+            text(data, "revision"),
+            data.get("safety") is True,
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """A ``reviewed`` block: the last professional review of a national text, and who made it."""
+
+    on: dt.date | None
+    by: str | None
+
+    @classmethod
+    def from_data(cls, data: Any) -> Review | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(parse_date(data.get("on")), text(data, "by"))
 
 
 @dataclass
@@ -187,8 +219,16 @@ class NationalText(Document):
         return Approval.from_data(self.meta.get("approved"))
 
     @cached_property
+    def review(self) -> Review | None:
+        return Review.from_data(self.meta.get("reviewed"))
+
+    @property
     def reviewed(self) -> dt.date | None:
-        return parse_date(self.meta.get("reviewed"))
+        return self.review.on if self.review else None
+
+    @property
+    def specialty(self) -> str | None:
+        return text(self.meta, "specialty")
 
     @cached_property
     def is_draft(self) -> bool:
@@ -204,7 +244,8 @@ class NationalText(Document):
 
     @cached_property
     def revision(self) -> str:
-        return content_hash(self.body)
+        """The revision hash: the body and every shown front-matter field (revisions.py)."""
+        return national_revision(self.meta, self.body)
 
     def sections(self) -> tuple[str, list[Section]]:
         return split_sections(self.body, self.body_line)
@@ -243,6 +284,15 @@ class Overlay(Document):
     def approved(self) -> Approval | None:
         return Approval.from_data(self.meta.get("approved"))
 
+    def local_hash(self, provider: Provider) -> str:
+        """The hash of what this overlay itself puts on the page: its shown front matter, body and snippets."""
+        return overlay_local(self.meta, self.body, lambda name: _snippet_body(provider, name))
+
+
+def _snippet_body(provider: Provider, name: str) -> str | None:
+    snippet = provider.snippets.get(name)
+    return snippet.body if snippet else None
+
 
 @dataclass
 class ProviderPage(Document):
@@ -267,6 +317,14 @@ class ProviderPage(Document):
     @property
     def responsible(self) -> Person | None:
         return Person.from_data(self.meta.get("responsible"))
+
+    @cached_property
+    def approved(self) -> Approval | None:
+        return Approval.from_data(self.meta.get("approved"))
+
+    @cached_property
+    def local_hash(self) -> str:
+        return page_local(self.meta, self.body)
 
 
 @dataclass
@@ -350,13 +408,42 @@ class Provider:
     def github_team(self) -> str | None:
         return text(self.data, "github_team")
 
+    @property
+    def experts_team(self) -> str | None:
+        return text(self.data, "experts_team")
+
+    @property
+    def editor(self) -> str | None:
+        return text(self.editorial, "editor")
+
+    def may_approve_pages(self, name: str | None) -> bool:
+        """Whether ``name`` may approve the provider's own pages: an expert, or the editor."""
+        return bool(name) and (self.expert(name) is not None or name == self.editor)
+
+    def person_by_login(self, login: str) -> str | None:
+        """The name of the expert (or editor) whose GitHub account is ``login`` (GitHub logins ignore case)."""
+        wanted = login.lower()
+        for expert in self.experts:
+            if expert.github and expert.github.lower() == wanted:
+                return expert.name
+        github = text(self.editorial, "github")
+        return self.editor if github and github.lower() == wanted else None
+
+    def github_of(self, name: str | None) -> str | None:
+        """The GitHub account of the expert or editor ``name``."""
+        expert = self.expert(name)
+        if expert is not None:
+            return expert.github
+        return text(self.editorial, "github") if name and name == self.editor else None
+
     @cached_property
     def experts(self) -> list[Expert]:
         found = []
         for entry in items(self.data, "experts"):
             name = text(entry, "name")
             if name:
-                found.append(Expert(name, text(entry, "title") or "", text(entry, "github")))
+                specialties = tuple(s for s in items(entry, "specialties") if isinstance(s, str))
+                found.append(Expert(name, text(entry, "title") or "", text(entry, "github"), specialties))
         return found
 
     def expert(self, name: str | None) -> Expert | None:
@@ -432,6 +519,9 @@ class Policy:
     max_includes_per_page: int = 60
     max_heading_level: int = 4
     max_headings_per_file: int = 300
+    main_branch: str = "main"
+    stale_max_days: int = 90
+    coordinators_team: str | None = None
 
     @classmethod
     def from_data(cls, data: Any) -> Policy:
@@ -462,6 +552,9 @@ class Policy:
             waiting_times_max_age_days=number("waiting_times_max_age_days"),
             helsenorge_max_age_days=number("helsenorge_max_age_days"),
             iframe_hosts=tuple(str(host) for host in items(data, "iframe_hosts")),
+            main_branch=text(data, "main_branch") or defaults.main_branch,
+            stale_max_days=number("stale_max_days"),
+            coordinators_team=text(data, "coordinators_team"),
             **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")},
         )
 
@@ -471,6 +564,7 @@ _LARGEST = 10**12
 _POLICY_BOUNDS = {
     "review_interval_months": (1, 120),
     "review_warning_days": (0, 365),
+    "stale_max_days": (1, 3650),
     "max_file_bytes": (1000, _LARGEST),
     "max_include_depth": (1, 50),
     "max_includes_per_page": (1, 1000),

@@ -8,6 +8,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 import git
 
@@ -17,8 +18,8 @@ from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import HcwebError, RepositoryNotFound
 from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Snippet
+from .revisions import national_revision
 from .schema import Schemas
-from .sections import content_hash
 
 POLICY_FILE = "hcweb.yml"
 PROVIDER_FILE = "provider.yml"
@@ -48,12 +49,22 @@ class Content:
 
 @dataclass(frozen=True)
 class PinnedRevision:
-    """An approved revision of a national text, as found in git history."""
+    """A national text at a revision its owner approved, as committed on the main line."""
 
     commit: str
-    date: dt.date
+    date: dt.date  # the commit date of that main-line commit
+    meta: dict
     body: str
     body_line: int
+    revision: str
+    safety: bool  # its owner marked it a safety correction
+
+
+@dataclass(frozen=True)
+class NotPinnable:
+    """Why a revision cannot be published: the message to show at the pin."""
+
+    reason: str
 
 
 def file_too_large(rel: str, line: int, size: int, limit: int) -> Diagnostic:
@@ -95,42 +106,175 @@ class GitView:
         """The date of the newest commit that changed ``rel`` (None when never committed)."""
         return self._last_changed.get(rel)
 
-    def has_uncommitted_changes(self, rel: str) -> bool:
+    @cached_property
+    def _uncommitted(self) -> set[str]:
+        """Every file under content/ that differs from the last commit (one git process for all)."""
         if self.repo is None:
-            return False
+            return set()
         try:
-            return bool(self.repo.git.status("--porcelain", "--", rel).strip())
+            status = self.repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", "content")
         except git.GitCommandError:
-            return False
+            return set()
+        return {entry[3:] for entry in status.split("\0") if len(entry) > 3}
 
-    def find_revision(self, rel: str, revision: str) -> PinnedRevision | None:
-        """The newest committed version of ``rel`` whose body has the content hash ``revision``."""
-        key = (rel, revision)
-        if key not in self._pinned:
-            self._pinned[key] = self._search_history(rel, revision)
-        return self._pinned[key]
+    def has_uncommitted_changes(self, rel: str) -> bool:
+        return rel in self._uncommitted
 
-    def _search_history(self, rel: str, revision: str) -> PinnedRevision | None:
+    # -- the main line: where pinned national revisions come from ----------------------------
+
+    def main_ref(self, branch: str) -> str | None:
+        """The commit the main branch points at, locally or as fetched from origin (None: not here)."""
         if self.repo is None:
             return None
-        try:
-            for commit in self.repo.iter_commits(paths=rel):
-                try:
-                    blob = commit.tree / rel
-                except KeyError:
-                    continue
-                text = blob.data_stream.read().decode("utf-8", errors="replace")
-                source = split_front_matter(text, rel)
-                if content_hash(source.body) == revision:
-                    day = dt.datetime.fromtimestamp(commit.committed_date, dt.timezone.utc).date()
-                    return PinnedRevision(commit.hexsha, day, source.body, source.body_line)
-        except (git.GitCommandError, ValueError):
-            return None
+        for candidate in (branch, f"origin/{branch}", f"refs/remotes/origin/{branch}"):
+            try:
+                return self.repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}").strip()
+            except git.GitCommandError:
+                continue
         return None
 
     @cached_property
-    def _pinned(self) -> dict[tuple[str, str], PinnedRevision | None]:
+    def _main_line_cache(self) -> dict[str, dict[str, list[tuple[str, dt.date]]]]:
         return {}
+
+    def _main_line(self, branch: str) -> dict[str, list[tuple[str, dt.date]]]:
+        """Per file under content/: the first-parent commits of ``branch`` that changed it, newest first (one git process)."""
+        if branch not in self._main_line_cache:
+            self._main_line_cache[branch] = self._commits_per_file(self.main_ref(branch), first_parent=True)
+        return self._main_line_cache[branch]
+
+    def _commits_per_file(self, ref: str | None, first_parent: bool) -> dict[str, list[tuple[str, dt.date]]]:
+        if self.repo is None or ref is None:
+            return {}
+        args = ["--first-parent"] if first_parent else []
+        try:
+            log = self.repo.git.log(ref, *args, "--format=%x01%H %cs", "--name-only", "--no-renames", "--", "content")
+        except git.GitCommandError:
+            return {}
+        found: dict[str, list[tuple[str, dt.date]]] = {}
+        current: tuple[str, dt.date] | None = None
+        for line in log.splitlines():
+            if line.startswith("\x01"):
+                sha, day = line[1:].split()
+                current = (sha, dt.date.fromisoformat(day))
+            elif line.strip() and current is not None:
+                found.setdefault(line.strip(), []).append(current)
+        return found
+
+    def file_at(self, commit: str, rel: str) -> str | None:
+        """The text of ``rel`` at ``commit`` (through git's object store, no process per file); None when absent."""
+        if self.repo is None:
+            return None
+        try:
+            blob = self.repo.commit(commit).tree / rel
+            return blob.data_stream.read().decode("utf-8", errors="replace")
+        except (KeyError, ValueError, git.BadName, git.GitCommandError):
+            return None
+
+    def _approved_versions(self, rel: str, branch: str) -> list[PinnedRevision]:
+        """Every version of the national text ``rel`` on the main line that its owner approved, newest first."""
+        key = (rel, branch)
+        if key not in self._versions:
+            found = []
+            for commit, day in self._main_line(branch).get(rel, []):
+                text = self.file_at(commit, rel)
+                if text is None:
+                    continue
+                source = split_front_matter(text, rel)
+                meta = source.data if isinstance(source.data, dict) else {}
+                approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
+                revision = national_revision(meta, source.body)
+                if approved.get("revision") == revision and approved.get("by"):
+                    found.append(PinnedRevision(commit, day, meta, source.body, source.body_line, revision, approved.get("safety") is True))
+            self._versions[key] = found
+        return self._versions[key]
+
+    @cached_property
+    def _versions(self) -> dict[tuple[str, str], list[PinnedRevision]]:
+        return {}
+
+    def find_revision(self, rel: str, revision: str, branch: str = "main") -> PinnedRevision | NotPinnable:
+        """The national text ``rel`` at ``revision``, when its owner approved it on the main line; else why not.
+
+        Of several main-line commits with that revision, the oldest: its date is when those words were published.
+        """
+        matching = [v for v in self._approved_versions(rel, branch) if v.revision == revision]
+        if matching:
+            return matching[-1]
+        if self.repo is None:
+            return NotPinnable("the folder is not a git repository, so no earlier revision can be found")
+        if self.main_ref(branch) is None:
+            return NotPinnable(
+                f"the main branch '{branch}' (hcweb.yml main_branch) is not in this clone, so no earlier revision can be "
+                f"found; fetch it (git fetch origin {branch})"
+            )
+        if self._is_shallow:
+            return NotPinnable("the clone is shallow, so the history is incomplete; fetch it all (git fetch --unshallow)")
+        if self._committed_anywhere(rel, revision):
+            return NotPinnable(
+                f"it is not a revision approved by the text's owner on the main branch '{branch}': it exists only in a "
+                "pull request's intermediate commits, on a side branch, or without the owner's approval"
+            )
+        return NotPinnable("no committed version of the text has this revision")
+
+    def safety_after(self, rel: str, pinned: PinnedRevision, branch: str = "main") -> PinnedRevision | None:
+        """The newest safety correction of ``rel`` approved on the main line after ``pinned``, if any."""
+        for version in self._approved_versions(rel, branch):
+            if version.revision == pinned.revision:
+                return None
+            if version.safety:
+                return version
+        return None
+
+    @cached_property
+    def _is_shallow(self) -> bool:
+        try:
+            return self.repo is not None and self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+        except git.GitCommandError:
+            return False
+
+    def _committed_anywhere(self, rel: str, revision: str) -> bool:
+        """Whether any commit reachable from any branch holds ``rel`` at ``revision`` (for the message only)."""
+        try:
+            commits = self.repo.git.log("--all", "--format=%H", "--no-renames", "--", rel).split()
+        except git.GitCommandError:
+            return False
+        for commit in commits[:500]:
+            text = self.file_at(commit, rel)
+            if text is not None:
+                source = split_front_matter(text, rel)
+                if national_revision(source.data if isinstance(source.data, dict) else {}, source.body) == revision:
+                    return True
+        return False
+
+    # -- when the content a record covers was committed ---------------------------------------
+
+    @cached_property
+    def _head_history(self) -> dict[str, list[tuple[str, dt.date]]]:
+        return self._commits_per_file("HEAD", first_parent=False)
+
+    def commits_of(self, rel: str) -> list[str]:
+        """The commits reachable from HEAD that changed ``rel``, newest first."""
+        return [commit for commit, _ in self._head_history.get(rel, [])]
+
+    def commit_date(self, commit: str) -> dt.date:
+        return dt.datetime.fromtimestamp(self.repo.commit(commit).committed_date, dt.timezone.utc).date()
+
+    def written_on(self, rel: str, same: Callable[[str], bool]) -> dt.date | None:
+        """The commit date from which ``rel`` has been as it is now, by ``same`` (a test on a version's text).
+
+        The oldest commit of the unbroken run of newest commits whose version passes ``same``; None when
+        the file is not committed as it is (it is being written now).
+        """
+        if self.repo is None or rel in self._uncommitted:
+            return None
+        since: dt.date | None = None
+        for commit, day in self._head_history.get(rel, []):
+            text = self.file_at(commit, rel)
+            if text is None or not same(text):
+                break
+            since = day
+        return since
 
 
 class Repository:

@@ -6,6 +6,7 @@ it was made of. It knows nothing about MkDocs.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, error
 from .documents import editor_lines
-from .model import NationalText, Provider
-from .repo import Content, GitView
+from .model import NationalText, Person, Provider, items, mapping
+from .model import text as text_field
+from .repo import Content, GitView, NotPinnable
 from .sections import SECTION_ID, directives, headings, split_sections
 
 _NATIONAL_TARGET = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[^\s#]*))?$")
@@ -173,21 +175,85 @@ def overlay_body(overlay) -> tuple[str, int]:
     return f'{{% include "{overlay.uses}" %}}\n', overlay.lines("uses")
 
 
-def approved_bodies(overlay, history: GitView | None) -> BodyLookup:
-    """Pinning: each national text as the overlay's experts approved it.
+@dataclass(frozen=True)
+class ShownText:
+    """A national text as a site shows it: the text in the tree, or a revision the provider's experts approved."""
 
-    The current text when its revision was approved (or when no approval is
-    recorded: that is an error of its own); otherwise the approved revision,
-    taken from git history.
+    text: NationalText
+    meta: dict
+    body: str
+    body_line: int
+    revision: str
+    committed: dt.date | None = None  # a pinned revision: when it was committed on the main line
+    safety: bool = False  # a safety correction, shown in place of the provider's older pin
+
+    @property
+    def pinned(self) -> bool:
+        return self.revision != self.text.revision
+
+    @property
+    def title(self) -> str:
+        return text_field(self.meta, "title") or self.text.id
+
+    @property
+    def summary(self) -> str:
+        return text_field(self.meta, "summary") or ""
+
+    @property
+    def type(self) -> str | None:
+        return text_field(self.meta, "type")
+
+    @property
+    def responsible(self) -> Person | None:
+        return Person.from_data(self.meta.get("responsible"))
+
+    @property
+    def helsenorge(self) -> list[dict]:
+        return [entry for entry in items(self.meta, "helsenorge") if text_field(entry, "title") and text_field(entry, "url")]
+
+    @property
+    def choose_location_code(self) -> str | None:
+        return text_field(mapping(self.meta, "choose_location"), "code")
+
+
+def current(text: NationalText) -> ShownText:
+    return ShownText(text, text.meta, text.body, text.body_line, text.revision)
+
+
+def shown_text(text: NationalText, recorded: str | None, history: GitView | None, branch: str) -> ShownText | NotPinnable:
+    """Pinning, the one place it is decided: what a provider whose experts approved ``recorded`` shows of ``text``.
+
+    - the text in the tree, when that is the revision approved (or none is recorded: an error of its own);
+    - otherwise the approved revision, only as its owner approved it on the main line (first-parent history
+      of ``branch``), never from a pull request's intermediate commits or a side branch;
+    - but a safety correction the owner approved after that revision replaces it at once.
+    NotPinnable (with the reason) when the revision cannot be published: fail closed.
     """
+    if recorded is None or recorded == text.revision:
+        return current(text)
+    if history is None:
+        return NotPinnable("the history is not available, so the approved revision cannot be found")
+    pinned = history.find_revision(text.rel, recorded, branch)
+    if isinstance(pinned, NotPinnable):
+        return pinned
+    approval = text.approved
+    if approval and approval.safety and approval.revision == text.revision:
+        return ShownText(**{**current(text).__dict__, "safety": True})
+    newer = history.safety_after(text.rel, pinned, branch)
+    if newer is not None:
+        return ShownText(text, newer.meta, newer.body, newer.body_line, newer.revision, newer.date, safety=True)
+    return ShownText(text, pinned.meta, pinned.body, pinned.body_line, pinned.revision, pinned.date)
+
+
+def approved_bodies(overlay, content: Content, history: GitView | None) -> BodyLookup:
+    """Each national text's body as the overlay's experts approved it (shown_text); None when it cannot be published."""
     approval = overlay.approved
+    branch = content.policy.main_branch
 
     def body_of(text: NationalText) -> tuple[str, int] | None:
-        wanted = approval.revisions.get(text.id) if approval else None
-        if wanted is None or wanted == text.revision:
-            return text.body, text.body_line
-        pinned = history.find_revision(text.rel, wanted) if history else None
-        return (pinned.body, pinned.body_line) if pinned else None
+        recorded = approval.revisions.get(text.id) if approval else None
+        shown = shown_text(text, recorded, history, branch)
+        return None if isinstance(shown, NotPinnable) else (shown.body, shown.body_line)
 
     return body_of
 
@@ -200,6 +266,6 @@ def expand_overlay(content: Content, provider: Provider, overlay, history: GitVi
     key = (overlay.rel, history is not None)
     if key not in content.expansions:
         body, first_line = overlay_body(overlay)
-        body_of = approved_bodies(overlay, history) if history is not None else current_body
+        body_of = approved_bodies(overlay, content, history) if history is not None else current_body
         content.expansions[key] = Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
     return content.expansions[key]

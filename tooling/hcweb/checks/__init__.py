@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..model import NationalText, Provider
 from ..repo import Content, GitView
-from . import data, html, links, media, national, overlays, providers, site
+from . import approvals, data, html, links, media, national, overlays, providers, site
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def run_all(content: Content, today: dt.date, provider_id: str | None = None, gi
     found += providers.check(context)
     found += national.check(context)
     found += overlays.check(context)
+    found += approvals.check(context)
     found += site.check(context)
     found += media.check(context)
     found += data.check(context)

@@ -76,7 +76,7 @@ def _pinned_revisions(context: CheckContext, provider) -> list[Diagnostic]:
         approval = overlay.approved
         if approval is None:
             continue
-        body_of = approved_bodies(overlay, context.git)
+        body_of = approved_bodies(overlay, context.content, context.git)
         for text_id, revision in approval.revisions.items():
             text = content.national.get(text_id)
             if text is None or revision == text.revision:

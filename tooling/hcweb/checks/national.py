@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, days, error, warning
-from ..model import NationalText, mapping
+from ..model import NationalText
 from ..sections import SECTION_ID, directives, headings
-from .dates import date_problems
 
 if TYPE_CHECKING:
     from . import CheckContext
@@ -30,21 +29,7 @@ def _ownership(context: CheckContext, text: NationalText) -> list[Diagnostic]:
     owner = context.content.providers.get(owner_id)
     if owner is None:
         return [error(rel, lines("owner"), "unknown-provider", f"the owner '{owner_id}' is not a provider in content/providers/")]
-    found = []
-    approval = text.approved
-    if approval and approval.by and owner.data and owner.expert(approval.by) is None:
-        experts = ", ".join(e.name for e in owner.experts) or "none listed"
-        found.append(
-            error(
-                rel,
-                lines("approved", "by"),
-                "approver-not-expert",
-                f"'{approval.by}' is not an expert of {owner.name}, which owns this text (its experts: {experts})",
-            )
-        )
-    found += date_problems(rel, lines, ("approved", "on"), mapping(text.meta, "approved").get("on"), context.today, "approval")
-    found += date_problems(rel, lines, ("reviewed",), text.meta.get("reviewed"), context.today, "review")
-    return found
+    return []
 
 
 def _review(context: CheckContext, text: NationalText) -> list[Diagnostic]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, days, error, warning
-from ..model import Overlay, Provider, mapping
+from ..diagnostics import Diagnostic, error
+from ..model import Overlay, Provider
 from ..repo import Content
 from ..resolve import Expansion, Resolver, expand_overlay
-from .dates import date_problems
 
 if TYPE_CHECKING:
     from . import CheckContext
@@ -29,10 +28,8 @@ def check(context: CheckContext) -> list[Diagnostic]:
         for overlay in provider.overlays:
             found += _uses(context.content, overlay)
             found += _local_references(provider, overlay)
-            found += _approval(context, provider, overlay)
             expansion = expand_overlay(context.content, provider, overlay, context.git)
             found += expansion.problems
-            found += _revisions(context, overlay, expansion)
             if overlay.uses in context.content.national and overlay.uses not in expansion.included and not expansion.problems:
                 found.append(
                     error(
@@ -86,88 +83,6 @@ def _local_references(provider: Provider, overlay: Overlay) -> list[Diagnostic]:
             error(overlay.rel, overlay.lines("department"), "unknown-department", f"'{department}' is not a department of {provider.name} in provider.yml")
         )
     return found
-
-
-def _approval(context: CheckContext, provider: Provider, overlay: Overlay) -> list[Diagnostic]:
-    approval = overlay.approved
-    if approval is None:
-        return []
-    found = []
-    if approval.by and provider.data and provider.expert(approval.by) is None:
-        experts = ", ".join(e.name for e in provider.experts) or "none listed"
-        found.append(
-            error(
-                overlay.rel,
-                overlay.lines("approved", "by"),
-                "approver-not-expert",
-                f"'{approval.by}' is not an expert of {provider.name}, so cannot approve its pages (its experts: {experts})",
-            )
-        )
-    found += date_problems(
-        overlay.rel, overlay.lines, ("approved", "on"), mapping(overlay.meta, "approved").get("on"), context.today, "approval"
-    )
-    return found
-
-
-def _revisions(context: CheckContext, overlay: Overlay, expansion: Expansion) -> list[Diagnostic]:
-    approval = overlay.approved
-    if approval is None:
-        return []
-    content = context.content
-    found = []
-    lines = overlay.lines
-    for text_id, include_line in expansion.included.items():
-        text = content.national[text_id]
-        recorded = approval.revisions.get(text_id)
-        if recorded is None:
-            found.append(
-                error(
-                    overlay.rel,
-                    lines("approved", "revisions"),
-                    "approval-missing",
-                    f"no local approval is recorded for '{text_id}' (included on line {include_line}); "
-                    f"an expert must re-evaluate it and run: hcweb approve {overlay.rel} --by NAME",
-                )
-            )
-        elif recorded != text.revision:
-            found.append(_stale(context, overlay, text, recorded))
-    for text_id in approval.revisions:
-        if text_id not in expansion.included:
-            found.append(
-                warning(
-                    overlay.rel,
-                    lines("approved", "revisions", text_id),
-                    "approval-unused",
-                    f"a revision is recorded for '{text_id}', but this page does not include it; remove the line",
-                )
-            )
-    return found
-
-
-def _stale(context: CheckContext, overlay: Overlay, text, recorded: str) -> Diagnostic:
-    """A national text changed after this provider approved it: pinned (a warning) or lost (an error)."""
-    line = overlay.lines("approved", "revisions", text.id)
-    approval = overlay.approved
-    approved_on = approval.on.isoformat() if approval and approval.on else "an unknown date"
-    pinned = context.git.find_revision(text.rel, recorded) if context.git else None
-    if pinned is None:
-        return error(
-            overlay.rel,
-            line,
-            "approval-revision-missing",
-            f"the approved revision {recorded} of '{text.id}' is not in the git history, so the page cannot be published "
-            "(in a shallow clone, fetch the full history: git fetch --unshallow); if the text has changed, "
-            f"see it with 'hcweb diff {overlay.rel}' and approve it again",
-        )
-    changed = None if context.git.has_uncommitted_changes(text.rel) else context.git.last_changed(text.rel)
-    since = f"it changed on {changed.isoformat()}, {days((context.today - changed).days)} ago" if changed else "it has uncommitted changes"
-    return warning(
-        overlay.rel,
-        line,
-        "approval-stale",
-        f"'{text.id}' has changed since it was approved here on {approved_on} ({since}); the site keeps showing "
-        f"the approved revision {recorded} until an expert re-evaluates it: see 'hcweb diff {overlay.rel}', then run 'hcweb approve'",
-    )
 
 
 def _anchors(expansion: Expansion) -> list[Diagnostic]:

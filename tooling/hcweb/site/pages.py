@@ -17,7 +17,7 @@ import nh3
 
 from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
-from ..resolve import expand_overlay
+from ..resolve import ShownText, current, expand_overlay, shown_text
 from ..sections import headings
 from .norwegian import LOCATION_KINDS, event_time, long_date
 
@@ -116,33 +116,36 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     expansion = expand_overlay(content, provider, overlay, context.git if context.approved_only else None)
     policy = content.policy
     approval = overlay.approved
-    pinned = {}
+    branch = policy.main_branch
+    shown_texts = {}
     for text_id in expansion.included:
-        included = content.national[text_id]
-        recorded = approval.revisions.get(text_id) if approval else None
-        if context.approved_only and recorded and recorded != included.revision:
-            found = context.git.find_revision(included.rel, recorded)
-            if found:
-                pinned[included.rel] = found.date
+        recorded = approval.revisions.get(text_id) if approval and context.approved_only else None
+        shown_texts[text_id] = shown_text(content.national[text_id], recorded, context.git, branch)
+    main = shown_texts.get(text.id)
+    if not isinstance(main, ShownText):
+        main = current(text)  # the page includes nothing of it (reported by validate), or cannot be published (likewise)
+    pinned = {s.text.rel: s.committed for s in shown_texts.values() if isinstance(s, ShownText) and s.committed}
+    safety = [s for s in shown_texts.values() if isinstance(s, ShownText) and s.safety]
     reviewed, next_review = text.reviewed, text.next_review(policy.review_interval_months)
     owner = content.providers[text.owner]
-    responsible = text.responsible
+    responsible = main.responsible
     approver = provider.expert(approval.by) if approval else None
     department = provider.department(overlay.department) if overlay.department else None
-    title = overlay.title or text.title
+    title = overlay.title or main.title
     files = expansion.files | {provider.rel}
     updated = context.last_updated(expansion.files, pinned)
-    shown_revision = (approval.revisions.get(text.id) if approval else None) or text.revision
+    shown_revision = main.revision
     url = overlay.url
     locations = [provider.location(i) for i in overlay.location_ids]
     hcweb = {
         "kind": "national",
         "id": text.id,
-        "type": text.type,
+        "type": main.type,
         "department": department.name if department else None,
         "responsible": f"{responsible.name}, {responsible.title}" if responsible else "",
         "owner": owner.name,
-        "approved_local": f"{approver.name}, {approver.title}" if approver else "",
+        "approved_local": f"{approver.name}, {approver.title}" if approver and not safety else "",
+        "safety_note": _safety_note(safety, content, provider),
         "approved_local_on": long_date(approval.on if approval else None),
         "reviewed": long_date(reviewed),
         "reviewed_iso": reviewed.isoformat() if reviewed else "",
@@ -152,9 +155,9 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "citation": f"Kilde: {provider.name}, {title}, {context.absolute(url)}",
         "national_revision": shown_revision,
         "helsenorge": [
-            {**entry, "summary": content.snapshots.helsenorge.get(entry["url"], {}).get("summary", "")} for entry in text.helsenorge
+            {**entry, "summary": content.snapshots.helsenorge.get(entry["url"], {}).get("summary", "")} for entry in main.helsenorge
         ],
-        "waiting": _waiting_times(context, text, locations),
+        "waiting": _waiting_times(context, main, locations),
         "locations": [
             {
                 "name": loc.name,
@@ -182,12 +185,12 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
             "name": title,
-            "description": text.summary,
+            "description": main.summary,
             "url": context.absolute(url),
             "inLanguage": provider.language,
             "lastReviewed": reviewed.isoformat() if reviewed else None,
             "dateModified": updated.isoformat(),
-            "about": {"@type": ABOUT_TYPES.get(text.type or "", "Thing"), "name": text.title},
+            "about": {"@type": ABOUT_TYPES.get(main.type or "", "Thing"), "name": main.title},
             "reviewedBy": {"@type": "Person", "name": responsible.name, "jobTitle": responsible.title} if responsible else None,
             "publisher": {"@type": "Organization", "name": provider.name, "url": context.site_url},
             "sourceOrganization": {"@type": "Organization", "name": owner.name},
@@ -199,10 +202,24 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         url=url,
         title=title,
         markdown=expansion.markdown,
-        meta={"title": title, "description": text.summary, "hcweb": hcweb},
+        meta={"title": title, "description": main.summary, "hcweb": hcweb},
         group=collection_label,
         files=files,
         sections=_sections(expansion.markdown),
+    )
+
+
+def _safety_note(corrected: list[ShownText], content: Content, provider: Provider) -> str:
+    """What the page says when a safety correction is shown before the provider's own experts re-approved it."""
+    if not corrected:
+        return ""
+    owners = sorted({content.providers[s.text.owner].name for s in corrected if s.text.owner in content.providers})
+    days = sorted({s.committed or (s.text.approved.on if s.text.approved else None) for s in corrected} - {None})
+    when = f" {long_date(days[-1])}" if days else ""
+    by = f" av {', '.join(owners)}" if owners else ""
+    return (
+        f"Teksten ble rettet nasjonalt{by}{when} av hensyn til pasientsikkerheten, og vises derfor straks. "
+        f"Lokal faglig gjennomgang hos {provider.name} pågår."
     )
 
 
@@ -235,10 +252,15 @@ def _waiting_times(context: SiteContext, text, locations) -> dict | None:
 def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
     responsible = page.responsible
     updated = context.last_updated({page.rel})
+    approval = page.approved
+    expert = context.provider.expert(approval.by) if approval else None
+    approver = f"{expert.name}, {expert.title}" if expert else (f"{approval.by}, redaktør" if approval and approval.by else "")
     hcweb = {
         "kind": "page",
         "responsible": f"{responsible.name}, {responsible.title}" if responsible else "",
         "owner": context.provider.name,
+        "approved_local": approver,
+        "approved_local_on": long_date(approval.on if approval else None),
         "last_updated": long_date(updated),
         "last_updated_iso": updated.isoformat(),
         "citation": f"Kilde: {context.provider.name}, {page.title}, {context.absolute(page.url)}",

@@ -1,0 +1,108 @@
+"""What each approval covers, and since when that content has been as it is.
+
+Shared by validate (checks/approvals.py) and by ``hcweb approve``: an approval may
+not be dated before the newest of the words it approves was committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from .documents import split_front_matter
+from .model import NationalText, Overlay, Provider, ProviderPage
+from .repo import GitView, NotPinnable
+from .revisions import OVERLAY_SHOWN, included_snippets, national_revision, page_local, shown_fields
+
+# A test on a version of a file: is it, in what an approval covers, the same as now?
+Same = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file an approval covers, and how to tell an earlier version of it that reads the same."""
+
+    rel: str
+    same: Same | None  # None: ``day`` is already known
+    day: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Covered:
+    rel: str
+    day: dt.date  # the commit date since which it has read as approved (today: not committed yet)
+
+
+def _meta_body(text: str, rel: str) -> tuple[dict, str]:
+    source = split_front_matter(text, rel)
+    return (source.data if isinstance(source.data, dict) else {}), source.body
+
+
+def national_part(text: NationalText) -> Part:
+    def same(version: str) -> bool:
+        return national_revision(*_meta_body(version, text.rel)) == text.revision
+
+    return Part(text.rel, same)
+
+
+def overlay_parts(
+    overlay: Overlay,
+    provider: Provider,
+    content_national: dict[str, NationalText],
+    history: GitView | None,
+    branch: str,
+    revisions: dict[str, str] | None = None,
+) -> list[Part]:
+    """The overlay's own text, the snippets it includes, and each national revision its approval records (or ``revisions``)."""
+    own = shown_fields(overlay.meta, OVERLAY_SHOWN), overlay.body
+
+    def same_own(version: str) -> bool:
+        meta, body = _meta_body(version, overlay.rel)
+        return (shown_fields(meta, OVERLAY_SHOWN), body) == own
+
+    parts = [Part(overlay.rel, same_own)]
+    for name, body in included_snippets(overlay.body, lambda n: provider.snippets[n].body if n in provider.snippets else None):
+        parts.append(Part(provider.snippets[name].rel, lambda version, body=body: version == body))
+    if revisions is None:
+        revisions = overlay.approved.revisions if overlay.approved else {}
+    for text_id, recorded in revisions.items():
+        text = content_national.get(text_id)
+        if text is None:
+            continue
+        if recorded == text.revision:
+            parts.append(national_part(text))
+        elif history is not None:
+            pinned = history.find_revision(text.rel, recorded, branch)
+            if not isinstance(pinned, NotPinnable):
+                parts.append(Part(text.rel, None, pinned.date))
+    return parts
+
+
+def page_part(page: ProviderPage) -> Part:
+    def same(version: str) -> bool:
+        return page_local(*_meta_body(version, page.rel)) == page.local_hash
+
+    return Part(page.rel, same)
+
+
+def newest_after(history: GitView | None, parts: list[Part], on: dt.date, today: dt.date) -> Covered | None:
+    """The newest part that was committed after ``on`` (an approval of that day cannot have seen it), or None.
+
+    Cheap when all is well: a file's history is read only when it changed after ``on`` at all.
+    """
+    if history is None or history.repo is None:
+        return None
+    newest: Covered | None = None
+    for part in parts:
+        if part.day is not None:
+            day = part.day
+        elif history.has_uncommitted_changes(part.rel) or history.last_changed(part.rel) is None:
+            day = today
+        elif history.last_changed(part.rel) <= on:
+            continue
+        else:
+            day = history.written_on(part.rel, part.same) or today
+        if day > on and (newest is None or day > newest.day):
+            newest = Covered(part.rel, day)
+    return newest
