@@ -15,10 +15,11 @@ from click.testing import CliRunner, Result
 from hcweb.approve import record_in_text
 from hcweb.cli import cli
 from hcweb.repo import Repository
+from hcweb.revisions import HASH
 from hcweb.sections import content_hash
 
 PROJECT = Path(__file__).resolve().parents[1]
-TODAY = "2026-11-29"
+TODAY = "2026-11-30"
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
@@ -69,35 +70,40 @@ def make_repo(root: Path, files: dict[str, str | None], date: str = "2026-02-01T
 def seal(root: Path, only: set[str] | None = None) -> None:
     """Complete the approvals under ``root`` (or of the files ``only``) as if each named approver approved the text as it is.
 
-    A national text gets its revision; an overlay its local hash, and every revision written as
-    ``content_hash(body)`` of a text's current body (how test trees say "the current revision") becomes
-    that text's revision; a provider's page without an approval is approved by its provider's first expert.
-    Everything else is left as written, so a tree can still hold a wrong or stale approval on purpose.
+    A hash written as ``unsealed`` (or missing) becomes the current one: a national text's revision, an
+    overlay's or page's local hash. A revision written as ``content_hash(body)`` of a text's current body (how
+    test trees say "the current revision") becomes that text's revision; a provider's page without an
+    approval is approved by its provider's first expert. Everything else is left as written, so a tree can
+    still hold a wrong or stale approval on purpose.
     """
     content = Repository(root).load()
     for text in content.national.values():
         if text.approved and text.approved.by and (only is None or text.rel in only):
-            _record(root, text.rel, {"revision": text.revision} if not text.approved.revision else {})
+            _record(root, text.rel, {} if _sealed(text.approved.revision) else {"revision": text.revision})
     old_hashes = {content_hash(text.body): text for text in content.national.values()}
     for provider in content.providers.values():
         for item in provider.overlays:
             if item.approved is None or (only is not None and item.rel not in only):
                 continue
-            revisions = {
-                text_id: old_hashes[value].revision if value in old_hashes and old_hashes[value].id == text_id else value
-                for text_id, value in item.approved.revisions.items()
-            }
-            values: dict = {"revisions": revisions} if revisions != item.approved.revisions else {}
-            if not item.approved.local:
-                values["local"] = item.local_hash(provider)
-            _record(root, item.rel, values)
+            path = root / item.rel
+            text = path.read_bytes().decode("utf-8")
+            for text_id, value in item.approved.revisions.items():
+                if value in old_hashes and old_hashes[value].id == text_id:
+                    text = text.replace(f"{text_id}: {value}", f"{text_id}: {old_hashes[value].revision}", 1)
+            path.write_bytes(text.encode("utf-8"))
+            if not _sealed(item.approved.local):
+                _record(root, item.rel, {"local": item.local_hash(provider)})
         for page in provider.pages:
             if only is not None and page.rel not in only:
                 continue
             if page.approved is None and provider.experts:
                 _record(root, page.rel, {"by": provider.experts[0].name, "on": "2026-02-01", "local": page.local_hash})
-            elif page.approved is not None and not page.approved.local:
+            elif page.approved is not None and not _sealed(page.approved.local):
                 _record(root, page.rel, {"local": page.local_hash})
+
+
+def _sealed(value: str | None) -> bool:
+    return bool(value) and HASH.match(value) is not None
 
 
 def _record(root: Path, rel: str, values: dict) -> None:
@@ -184,15 +190,15 @@ def national_text(title: str, owner: str, approver: str, body: str, extra: str =
     return (
         f"---\ntitle: {title}\ntype: treatment\nsummary: Kort om {title.lower()}.\nowner: {owner}\n"
         f"responsible:\n  name: {approver}\n  title: Overlege\n"
-        f"approved:\n  by: {approver}\n  on: 2026-03-01\nreviewed:\n  on: 2026-03-01\n  by: {approver}\n{extra}---\n{body}"
+        f"approved:\n  by: {approver}\n  on: 2026-03-01\n  revision: unsealed\nreviewed: {{on: 2026-03-01, by: {approver}}}\n{extra}---\n{body}"
     )
 
 
 def overlay(uses: str, approver: str, revisions: dict[str, str], body: str, locations: str = "[nord]", extra: str = "") -> str:
-    lines = "".join(f"    {k}: {v}\n" for k, v in revisions.items())
+    pins = ", ".join(f"{k}: {v}" for k, v in revisions.items())
     return (
         f"---\nuses: {uses}\nlocations: {locations}\n{extra}"
-        f"approved:\n  by: {approver}\n  on: 2026-05-01\n  revisions:\n{lines}---\n{body}"
+        f"approved:\n  by: {approver}\n  on: 2026-05-01\n  revisions: {{{pins}}}\n  local: unsealed\n---\n{body}"
     )
 
 
@@ -221,7 +227,7 @@ def base_tree() -> dict[str, str]:
             ),
         ),
         "content/providers/beta-hf/snippets/parkering.md": "Parkering i P-huset ved hovedinngangen.\n",
-        "content/providers/beta-hf/pages/om-oss.md": "---\ntitle: Om oss\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n## Hvem vi er {#who}\nEt lite helseforetak.\n",
+        "content/providers/beta-hf/pages/om-oss.md": "---\ntitle: Om oss\nresponsible:\n  name: Ola Nord\n  title: Overlege\napproved: {by: Ola Nord, on: 2026-02-01, local: unsealed}\n---\n## Hvem vi er {#who}\nEt lite helseforetak.\n",
         "content/providers/beta-hf/events/kneskole.md": (
             "---\ntitle: Kneskole\nstart: 2027-01-10T12:00\nend: 2027-01-10T14:00\nlocation: nord\n"
             "related: [treatments/knee-replacement]\n---\nFor deg som skal operere kneet.\n"
@@ -260,7 +266,10 @@ def hostile_tree(case: str) -> tuple[dict[str, str], str, list[str]]:
     elif kind == "snippet":
         tree[target] = body
     else:
-        tree[target] = f"---\ntitle: Side\nresponsible:\n  name: Ola Nord\n  title: Overlege\n---\n{body}"
+        tree[target] = (
+            "---\ntitle: Side\nresponsible: {name: Ola Nord, title: Overlege}\n# approved as written: only the policy's own errors show\n"
+            f"approved: {{by: Ola Nord, on: 2026-02-01, local: unsealed}}\n---\n{body}"
+        )
     expected = [line.format(page=target) for line in (HOSTILE / f"{case}.expected").read_text(encoding="utf-8").splitlines()]
     return tree, target, expected
 

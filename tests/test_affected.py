@@ -63,7 +63,7 @@ def test_national_text_used_by_a_current_provider_affects_it_once_approved(repo:
 
 
 def test_review_date_of_a_national_text_affects_its_users(repo: Path) -> None:
-    edit_file(repo, KNEE, "reviewed: 2026-03-01", "reviewed: 2026-09-01")
+    edit_file(repo, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2026-09-01")
     assert affected(repo) == ["beta-hf"]  # the page shows the review date; alfa-hf does not use the text
 
 
@@ -94,7 +94,7 @@ def test_an_image_affects_the_sites_that_show_it(repo: Path) -> None:
 
 
 def test_waiting_times_affect_the_sites_that_show_them(repo: Path) -> None:
-    edit_file(repo, KNEE, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nchoose_location:\n  code: kneprotese\n")
+    edit_file(repo, KNEE, "reviewed: {on: 2026-03-01, by: Kari Berg}\n", "reviewed: {on: 2026-03-01, by: Kari Berg}\nchoose_location:\n  code: kneprotese\n")
     commit(repo, "code")
     build_file_tree(
         repo,

@@ -150,7 +150,7 @@ def test_only_the_asked_provider_is_built(repo: Path) -> None:
 def test_draft_national_text_is_never_built(tmp_path: Path) -> None:
     tree = base_tree()
     tree["content/common/treatments/cataract-surgery.md"] = tree["content/common/treatments/cataract-surgery.md"].replace(
-        "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nstatus: draft\n"
+        "reviewed: {on: 2026-03-01, by: Per Dahl}\n", "reviewed: {on: 2026-03-01, by: Per Dahl}\nstatus: draft\n"
     )
     del tree["content/providers/alfa-hf/treatments/cataract-surgery.md"]
     root = make_repo(tmp_path / "repo", tree)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import fnmatch
 import io
 import json
 from pathlib import Path
 
 from hcweb.sections import content_hash
-from helpers import KNEE_BODY, TODAY, commit, run
+from helpers import KNEE_BODY, TODAY, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
@@ -83,7 +84,41 @@ def test_diff_refuses_a_national_text(repo: Path) -> None:
     assert run(repo, "diff", str(repo / KNEE)).exit_code == 2
 
 
-def test_codeowners_written_checked_and_part_of_validate(repo: Path) -> None:
+def owners_of(codeowners: str, path: str) -> list[str]:
+    """Whom GitHub asks to review ``path``: the owners on the last line whose pattern matches it."""
+    owners: list[str] = []
+    for line in codeowners.splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *names = line.split()
+            if _pattern_matches(pattern, path):
+                owners = names
+    return owners
+
+
+def _pattern_matches(pattern: str, path: str) -> bool:
+    """CODEOWNERS patterns as gitignore reads them: ``/`` anchors at the top, a trailing ``/`` names a folder, ``*`` stays within one folder."""
+    if pattern == "*":
+        return True
+    wanted, parts = pattern.strip("/").split("/"), path.split("/")
+    starts = [0] if pattern.startswith("/") or "/" in pattern.rstrip("/") else range(len(parts))
+    for start in starts:
+        rest = parts[start:]
+        if len(rest) >= len(wanted) and all(fnmatch.fnmatchcase(part, want) for part, want in zip(rest, wanted)):
+            return len(rest) > len(wanted) or not pattern.endswith("/")
+    return False
+
+
+def test_owners_of_reads_codeowners_as_github_does() -> None:
+    rules = "* @org/all\n/content/providers/a/ @org/a\n/content/providers/*/provider.yml @org/coord\n/hcweb.yml @org/coord\n"
+    assert owners_of(rules, "README.md") == ["@org/all"]
+    assert owners_of(rules, "content/providers/a/pages/x.md") == ["@org/a"]
+    assert owners_of(rules, "content/providers/a/provider.yml") == ["@org/coord"]
+    assert owners_of(rules, "content/providers/a/pages/provider.yml") == ["@org/a"]  # * stays within one folder
+    assert owners_of(rules, "content/providers/b/provider.yml") == ["@org/coord"]  # a provider that a pull request adds
+    assert owners_of(rules, "docs/hcweb.yml") == ["@org/all"]  # anchored at the top
+
+
+def test_codeowners_written_and_checked(repo: Path) -> None:
     assert run(repo, "codeowners").exit_code == 0
     written = (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
     assert "/content/common/treatments/knee-replacement.md @kari-berg @per-dahl" in written.splitlines()
@@ -95,9 +130,70 @@ def test_codeowners_written_checked_and_part_of_validate(repo: Path) -> None:
     stale = run(repo, "codeowners", "--check")
     assert stale.exit_code == 1
     assert ".github/CODEOWNERS:1: error: .github/CODEOWNERS is out of date with the registry; run 'hcweb codeowners' and commit the result [codeowners-outdated]" in stale.output
-    assert run(repo, "validate", "--today", TODAY).exit_code == 1
     assert run(repo, "codeowners").exit_code == 0
     assert "@kari-berg @pdahl" in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_validate_reports_outdated_codeowners(repo: Path) -> None:
+    assert run(repo, "codeowners").exit_code == 0
+    assert "[codeowners-outdated]" not in run(repo, "validate", "--today", TODAY).output
+    edit_file(repo, "content/providers/alfa-hf/provider.yml", "github: per-dahl", "github: pdahl")
+    result = run(repo, "validate", "--today", TODAY)
+    assert result.exit_code == 1 and "[codeowners-outdated]" in result.output
+
+
+def codeowners_of(repo: Path) -> str:
+    assert run(repo, "codeowners").exit_code == 0
+    return (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+
+
+def test_codeowners_sends_the_registry_and_the_policy_to_the_coordinators(repo: Path) -> None:
+    written = codeowners_of(repo)
+    assert owners_of(written, "hcweb.yml") == ["@hcweb/hcweb-koordinatorer"]
+    # An editor who adds an expert to their own provider.yml cannot approve it with their own team.
+    assert owners_of(written, "content/providers/beta-hf/provider.yml") == ["@hcweb/hcweb-koordinatorer"]
+    assert owners_of(written, "content/providers/alfa-hf/provider.yml") == ["@hcweb/hcweb-koordinatorer"]
+    assert owners_of(written, "content/providers/gamma-hf/provider.yml") == ["@hcweb/hcweb-koordinatorer"]  # a new provider too
+    assert owners_of(written, "content/providers/beta-hf/pages/om-oss.md") == ["@hcweb/beta-hf-redaksjon"]
+    assert owners_of(written, "content/providers/beta-hf/snippets/parkering.md") == ["@hcweb/beta-hf-redaksjon"]
+    assert owners_of(written, "content/providers/beta-hf/redirects.yml") == ["@hcweb/beta-hf-redaksjon"]
+    assert owners_of(written, "tooling/hcweb/cli.py") == ["@hcweb/hcweb-sentral"]
+    assert owners_of(written, ".github/CODEOWNERS") == ["@hcweb/hcweb-sentral"]
+    lines = written.splitlines()
+    assert lines.index("/content/providers/*/provider.yml @hcweb/hcweb-koordinatorer") > lines.index("/content/providers/beta-hf/ @hcweb/beta-hf-redaksjon")
+
+
+def test_codeowners_falls_back_to_the_central_team_without_coordinators(repo: Path) -> None:
+    edit_file(repo, "hcweb.yml", "coordinators_team: hcweb-koordinatorer\n", "")
+    written = codeowners_of(repo)
+    assert owners_of(written, "hcweb.yml") == ["@hcweb/hcweb-sentral"]
+    assert owners_of(written, "content/providers/beta-hf/provider.yml") == ["@hcweb/hcweb-sentral"]
+
+
+def test_codeowners_sends_overlays_to_the_providers_experts(repo: Path) -> None:
+    edit_file(repo, "content/providers/beta-hf/provider.yml", "github_team: beta-hf-redaksjon\n", "github_team: beta-hf-redaksjon\nexperts_team: beta-hf-fageksperter\n")
+    written = codeowners_of(repo)
+    # beta-hf names a team of its experts; alfa-hf does not, so its experts are asked one by one.
+    assert owners_of(written, "content/providers/beta-hf/treatments/knee-replacement.md") == ["@hcweb/beta-hf-fageksperter"]
+    assert owners_of(written, "content/providers/beta-hf/treatments/knee-replacement-sor.md") == ["@hcweb/beta-hf-fageksperter"]
+    assert owners_of(written, "content/providers/beta-hf/examinations/mri.md") == ["@hcweb/beta-hf-fageksperter"]
+    assert owners_of(written, "content/providers/alfa-hf/treatments/cataract-surgery.md") == ["@kari-berg", "@per-dahl"]
+    # Pages, snippets and events stay with the editorial team; national texts with the owner's experts.
+    assert owners_of(written, "content/providers/beta-hf/pages/om-oss.md") == ["@hcweb/beta-hf-redaksjon"]
+    assert owners_of(written, "content/providers/beta-hf/events/kneskole.md") == ["@hcweb/beta-hf-redaksjon"]
+    assert owners_of(written, "content/common/treatments/knee-replacement.md") == ["@kari-berg", "@per-dahl"]
+    assert owners_of(written, "content/common/treatments/new-text.md") == ["@hcweb/hcweb-sentral"]  # no owner known before it exists
+
+
+def test_codeowners_asks_only_the_experts_whose_specialties_cover_a_national_text(repo: Path) -> None:
+    edit_file(repo, "content/providers/alfa-hf/provider.yml", "github: per-dahl\n", "github: per-dahl\n    specialties: [oftalmologi]\n")
+    edit_file(repo, "content/common/treatments/cataract-surgery.md", "owner: alfa-hf\n", "owner: alfa-hf\nspecialty: oftalmologi\n")
+    edit_file(repo, "content/common/treatments/knee-replacement.md", "owner: alfa-hf\n", "owner: alfa-hf\nspecialty: ortopedi\n")
+    written = codeowners_of(repo)
+    assert owners_of(written, "content/common/treatments/cataract-surgery.md") == ["@kari-berg", "@per-dahl"]  # Kari Berg lists no specialties
+    assert owners_of(written, "content/common/treatments/knee-replacement.md") == ["@kari-berg"]
+    # Overlays of any text go to all of the provider's experts: one rule per folder cannot tell texts apart.
+    assert owners_of(written, "content/providers/alfa-hf/treatments/cataract-surgery.md") == ["@kari-berg", "@per-dahl"]
 
 
 def report(repo: Path, kind: str, fmt: str, today: str = TODAY) -> str:

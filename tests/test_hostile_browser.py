@@ -87,7 +87,7 @@ def escaped_tree() -> dict[str, str]:
         .replace("title: Kneprotese", f"title: {_quoted('Kneprotese ' + QUOTES)}", 1)
         .replace("summary: Kort om kneprotese.", f"summary: {q}")
         .replace("title: Overlege", f"title: {q}")
-        .replace("reviewed: 2026-03-01", f"reviewed: 2026-03-01\nhelsenorge:\n  - title: {q}\n    url: https://www.helsenorge.no/sykdom/kne/")
+        .replace("reviewed: {on: 2026-03-01, by: Kari Berg}", f"reviewed: {{on: 2026-03-01, by: Kari Berg}}\nhelsenorge:\n  - title: {q}\n    url: https://www.helsenorge.no/sykdom/kne/")
     )
     tree[OVERLAY] = tree[OVERLAY].replace("uses: treatments/knee-replacement", f"uses: treatments/knee-replacement\ntitle: {_quoted('Kne ' + QUOTES)}")
     tree[PAGE] = tree[PAGE].replace("title: Om oss", f"title: {_quoted('Om oss ' + QUOTES)}\nsummary: {q}").replace("title: Overlege", f"title: {q}")

@@ -82,8 +82,8 @@ def data_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     pages.clear()
     tree = base_tree()
     tree[KNEE] = tree[KNEE].replace(
-        "reviewed: 2026-03-01\n",
-        f"reviewed: 2026-03-01\nchoose_location:\n  code: kneprotese\nhelsenorge:\n  - title: Artrose\n    url: {ARTROSE}\n",
+        "reviewed: {on: 2026-03-01, by: Kari Berg}\n",
+        f"reviewed: {{on: 2026-03-01, by: Kari Berg}}\nchoose_location:\n  code: kneprotese\nhelsenorge:\n  - title: Artrose\n    url: {ARTROSE}\n",
     )
     return make_repo(tmp_path / "repo", tree)
 

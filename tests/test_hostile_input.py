@@ -97,8 +97,8 @@ def test_a_value_that_does_not_fit_its_explicit_tag_is_reported(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("path", "old", "new", "line", "shown"),
     [
-        (KNEE, "reviewed: 2026-03-01", "reviewed: 9999-12-31", 12, "9999-12-31"),
-        (KNEE, "reviewed: 2026-03-01", "reviewed: 0001-01-01", 12, "0001-01-01"),
+        (KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 9999-12-31", 12, "9999-12-31"),
+        (KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 0001-01-01", 12, "0001-01-01"),
         (BETA_KNEE, "on: 2026-05-01", "on: 2999-05-01", 6, "2999-05-01"),
         (EVENT, "start: 2027-01-10T12:00", "start: 9999-12-31T23:59", 3, "9999-12-31"),
     ],
@@ -471,7 +471,7 @@ def test_both_schema_validators_agree_on_every_bound(schema: str, path: tuple, v
 def test_every_bad_file_is_reported_in_one_run(tmp_path: Path) -> None:
     tree = base_tree()
     edit(tree, EVENT, "location: nord", "location: " + "9" * 5000)
-    edit(tree, KNEE, "reviewed: 2026-03-01", "reviewed: 9999-12-31")
+    edit(tree, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 9999-12-31")
     edit(tree, BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{ % include "treatments/knee-replacement#referral" %}')
     edit(tree, PAGE, "title: Om oss", "title: " + "x" * 100_000)
     tree["content/providers/beta-hf/pages/mac.md"] = "---\rtitle: Mac\rresponsible:\r  name: Ola Nord\r  title: Overlege\r---\rTekst.\r{% INCLUDE \"snippets/parkering\" %}\r"

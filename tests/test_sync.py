@@ -75,8 +75,8 @@ def data_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(fetch, "MAX_BYTES", 1024 * 1024)
     tree = base_tree()
     tree[KNEE] = tree[KNEE].replace(
-        "reviewed: 2026-03-01\n",
-        "reviewed: 2026-03-01\nchoose_location:\n  code: kneprotese\nhelsenorge:\n"
+        "reviewed: {on: 2026-03-01, by: Kari Berg}\n",
+        "reviewed: {on: 2026-03-01, by: Kari Berg}\nchoose_location:\n  code: kneprotese\nhelsenorge:\n"
         "  - title: Artrose\n    url: https://www.helsenorge.no/sykdom/artrose/\n"
         "  - title: Kneskade\n    url: https://www.helsenorge.no/sykdom/kneskade/\n",
     )

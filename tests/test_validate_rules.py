@@ -40,7 +40,7 @@ CASES = {
         f"{BETA}:24: error: 'locations[1].phone' must be text (put it in quotes); found 22000001 [schema]",
     ),
     "impossible date": (
-        lambda t: edit(t, KNEE, "reviewed: 2026-03-01", "reviewed: 2026-02-30"),
+        lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2026-02-30"),
         f"{KNEE}:12: error: 'reviewed' is not valid: write the date as YYYY-MM-DD, e.g. 2026-05-01; found \"2026-02-30\" [schema]",
     ),
     "yaml syntax": (
@@ -48,7 +48,7 @@ CASES = {
         f"{KNEE}:4: error: this line cannot be read: a ': ' inside a value starts a new field; put the whole value in quotes [yaml-syntax]",
     ),
     "duplicate key": (
-        lambda t: edit(t, KNEE, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\ntitle: Igjen\n"),
+        lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01, by: Kari Berg}\n", "reviewed: {on: 2026-03-01, by: Kari Berg}\ntitle: Igjen\n"),
         f"{KNEE}:13: error: 'title' is written twice; keep one [yaml-duplicate-key]",
     ),
     "python tag refused": (
@@ -80,7 +80,7 @@ CASES = {
         f"{BETA_KNEE}:6: error: the approval date 2027-01-01 is in the future (today is {TODAY}) [date-in-future]",
     ),
     "review date in the future": (
-        lambda t: edit(t, KNEE, "reviewed: 2026-03-01", "reviewed: 2026-12-24"),
+        lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2026-12-24"),
         f"{KNEE}:12: error: the review date 2026-12-24 is in the future (today is {TODAY}) [date-in-future]",
     ),
     "heading without id": (
@@ -132,7 +132,7 @@ CASES = {
         f"an expert must re-evaluate it and run: hcweb approve {BETA_KNEE} --by NAME [approval-missing]",
     ),
     "draft cannot be adopted": (
-        lambda t: edit(t, CATARACT, "reviewed: 2026-03-01\n", "reviewed: 2026-03-01\nstatus: draft\n"),
+        lambda t: edit(t, CATARACT, "reviewed: {on: 2026-03-01, by: Per Dahl}\n", "reviewed: {on: 2026-03-01, by: Per Dahl}\nstatus: draft\n"),
         f"{ALFA_CATARACT}:2: error: 'treatments/cataract-surgery' is a draft; it cannot be adopted until its owner publishes it [uses-draft]",
     ),
     "duplicate url with an overlay": (
@@ -276,7 +276,7 @@ def test_every_problem_reported_at_once(tmp_path: Path) -> None:
 
 def test_review_overdue_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path) -> None:
     tree = base_tree()
-    edit(tree, KNEE, "reviewed: 2026-03-01", "reviewed: 2024-10-01")
+    edit(tree, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2024-10-01")
     root = make_repo(tmp_path / "repo", tree)
     relaxed = run(root, "validate", "--today", TODAY)
     line = f"{KNEE}:12: warning: the professional review was due on 2026-10-01 (59 days ago; last reviewed 2024-10-01, every 24 months) [review-overdue]"
@@ -289,7 +289,7 @@ def test_review_overdue_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path
 
 def test_review_due_soon_warns_within_the_window(tmp_path: Path) -> None:
     tree = base_tree()
-    edit(tree, KNEE, "reviewed: 2026-03-01", "reviewed: 2025-01-15")
+    edit(tree, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2025-01-15")
     result = validate(tmp_path, tree)
     assert result.exit_code == 0
     assert f"{KNEE}:12: warning: the professional review is due on 2027-01-15, in 47 days [review-due-soon]" in result.output.splitlines()

@@ -349,6 +349,11 @@ def _edit_front_matter(text: str, rel: str, block: str, values: Values) -> str:
     if not isinstance(root, yaml.MappingNode):
         raise HcwebError(f"{rel}:2: the front matter must be a list of 'key: value' lines")
     node = _value(root, block)
+    if isinstance(node, yaml.MappingNode) and node.flow_style and _in_place(node, values):
+        edits = [(v.start_mark.index, v.end_mark.index, values[k.value]) for k, v in node.value if k.value in values]
+        for start, end, new in sorted(edits, reverse=True):
+            front = front[:start] + new + front[end:]
+        return text[:fm_start] + front + text[fm_end:]
     if node is None or not isinstance(node, yaml.MappingNode) or node.flow_style:
         lines = _block_lines(values, "  ", newline)
         if node is None:
@@ -382,6 +387,12 @@ def _edit_front_matter(text: str, rel: str, block: str, values: Values) -> str:
     for start, end, new in sorted(edits, reverse=True):
         front = front[:start] + new + front[end:]
     return text[:fm_start] + front + text[fm_end:]
+
+
+def _in_place(node: yaml.MappingNode, values: Values) -> bool:
+    """Whether a flow mapping ({by: ..., on: ...}) can take ``values`` by replacing its own scalars, on its own line."""
+    present = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+    return all(isinstance(value, str) and isinstance(present.get(name), yaml.ScalarNode) for name, value in values.items())
 
 
 def _key(mapping: yaml.MappingNode, name: str) -> yaml.Node | None:

@@ -97,7 +97,7 @@ def _national(context: CheckContext, text: NationalText) -> list[Diagnostic]:
     approval, lines, rel = text.approved, text.lines, text.rel
     if owner is None or approval is None:
         return []  # an unknown owner and a missing approval are reported by the ownership check and the schema
-    again = f"an expert of {owner.name} must approve this wording: approve the pull request on GitHub, or run 'hcweb approve {rel} --by NAME'"
+    again = f"an expert of {owner.name} approves this wording: approve the pull request on GitHub, or run 'hcweb approve {rel} --by NAME'"
     found = _approver(rel, lines("approved", "by"), approval.by, owner, text.specialty, "approve this text")
     if approval.revision and approval.revision != text.revision:
         who = f"{approval.by} approved" if approval.by else "was approved"
@@ -150,7 +150,7 @@ def _overlay(context: CheckContext, provider: Provider, overlay: Overlay) -> lis
         return []
     content, rel, lines = context.content, overlay.rel, overlay.lines
     expansion = expand_overlay(content, provider, overlay, context.git)
-    again = f"an expert of {provider.name} must approve it again: see 'hcweb diff {rel}', then approve the pull request on GitHub or run 'hcweb approve {rel} --by NAME'"
+    again = f"an expert of {provider.name} approves it again: see 'hcweb diff {rel}', then approve the pull request on GitHub or run 'hcweb approve {rel} --by NAME'"
     found: list[Diagnostic] = []
     specialties = {content.national[t].specialty for t in expansion.included if t in content.national} - {None}
     for specialty in sorted(specialties) or [None]:
