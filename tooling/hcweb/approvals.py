@@ -87,7 +87,8 @@ def page_part(page: ProviderPage) -> Part:
 
 
 def newest_after(history: GitView | None, parts: list[Part], on: dt.date, today: dt.date) -> Covered | None:
-    """The newest part that was committed after ``on`` (an approval of that day cannot have seen it), or None.
+    """The newest part whose words were first committed after ``on`` (an approval of that day cannot have seen
+    them), or None. Words not committed at all count as written today.
 
     Cheap when all is well: a file's history is read only when it changed after ``on`` at all.
     """
@@ -97,10 +98,8 @@ def newest_after(history: GitView | None, parts: list[Part], on: dt.date, today:
     for part in parts:
         if part.day is not None:
             day = part.day
-        elif history.has_uncommitted_changes(part.rel) or history.last_changed(part.rel) is None:
-            day = today
-        elif history.last_changed(part.rel) <= on:
-            continue
+        elif not history.has_uncommitted_changes(part.rel) and (history.last_changed(part.rel) or dt.date.max) <= on:
+            continue  # nothing of it was committed after the approval
         else:
             day = history.written_on(part.rel, part.same) or today
         if day > on and (newest is None or day > newest.day):

@@ -237,6 +237,7 @@ def provider_at(repo: Repository, ref: str, provider_id: str) -> Provider | None
 def changed_since(repo: Repository, ref: str) -> set[str]:
     """Files under content/ that differ between ``ref`` and the working tree, untracked ones included."""
     try:
+        ref = repo.git.repo.git.merge_base(ref, "HEAD").strip() or ref  # where the pull request left its base
         changed = repo.git.repo.git.diff("--name-only", "--no-renames", ref, "--", "content").split("\n")
         untracked = repo.git.repo.git.ls_files("--others", "--exclude-standard", "--", "content").split("\n")
     except Exception as exc:  # git's own message says what is wrong with the revision

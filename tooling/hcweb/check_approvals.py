@@ -87,7 +87,9 @@ def check_approvals(repo: Repository, base: str, load_reviews: Callable[[], list
     if handle is None:
         raise BadBase(f"{repo.root} is not a git repository, so nothing can be compared with '{base}'")
     base_commit = resolve_base(handle, base)
-    records = changed_records(repo, handle, base_commit)
+    # Records are compared with where the branch left the base (a base that moved on since brings records of its
+    # own, already checked when they were merged); people are looked up in the base as it is now.
+    records = changed_records(repo, handle, fork_point(handle, base_commit))
     result = ApprovalCheck(base, records)
     judge = Judge(repo, base, base_commit, decisions(load_reviews()))
     for record in records:
@@ -108,6 +110,14 @@ def resolve_base(handle: git.Repo, base: str) -> str:
             f"'{base}' is not a revision of this repository: give a branch, tag or commit, e.g. --base origin/main "
             "(in a shallow clone, fetch it first)"
         ) from None
+
+
+def fork_point(handle: git.Repo, base_commit: str) -> str:
+    """Where HEAD's history left ``base_commit``'s (the merge base); the base itself when they share none."""
+    try:
+        return handle.git.merge_base(base_commit, "HEAD").strip() or base_commit
+    except git.GitCommandError:
+        return base_commit
 
 
 def changed_paths(handle: git.Repo, base_commit: str) -> list[str]:

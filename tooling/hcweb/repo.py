@@ -261,20 +261,16 @@ class GitView:
         return dt.datetime.fromtimestamp(self.repo.commit(commit).committed_date, dt.timezone.utc).date()
 
     def written_on(self, rel: str, same: Callable[[str], bool]) -> dt.date | None:
-        """The commit date from which ``rel`` has been as it is now, by ``same`` (a test on a version's text).
-
-        The oldest commit of the unbroken run of newest commits whose version passes ``same``; None when
-        the file is not committed as it is (it is being written now).
-        """
-        if self.repo is None or rel in self._uncommitted:
+        """The date of the oldest commit (reachable from HEAD) whose version of ``rel`` passes ``same``: since then
+        those words exist. None when no commit holds them (they are being written now)."""
+        if self.repo is None:
             return None
-        since: dt.date | None = None
+        found: dt.date | None = None
         for commit, day in self._head_history.get(rel, []):
             text = self.file_at(commit, rel)
-            if text is None or not same(text):
-                break
-            since = day
-        return since
+            if text is not None and same(text):
+                found = day if found is None else min(found, day)
+        return found
 
 
 class Repository:

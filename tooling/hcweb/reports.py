@@ -8,6 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 
+from .model import Provider
 from .repo import Content, GitView
 
 
@@ -56,8 +57,16 @@ def _row_style(row: dict) -> str | None:
     return {"overdue": "red", "due-soon": "yellow"}.get(status) if isinstance(status, str) else None
 
 
+def ask(provider: Provider | None, specialty: str | None = None) -> str:
+    """The experts to ask, with their GitHub accounts: of ``specialty`` when some list it."""
+    if provider is None:
+        return ""
+    experts = [e for e in provider.experts if e.may_approve(specialty)]
+    return ", ".join(f"{e.name} (@{e.github})" if e.github else e.name for e in experts)
+
+
 def reviews(content: Content, today: dt.date) -> Report:
-    """Every published national text with its next review date, soonest first."""
+    """Every published national text with its next review date and who made the last review, soonest first."""
     policy = content.policy
     rows = []
     for text in content.national.values():
@@ -73,13 +82,16 @@ def reviews(content: Content, today: dt.date) -> Report:
                 "owner": text.owner,
                 "responsible": responsible.name if responsible else "",
                 "reviewed": text.reviewed.isoformat(),
+                "reviewed_by": text.review.by or "" if text.review else "",
                 "due": due.isoformat(),
                 "days_left": days,
                 "status": status,
+                "experts": ask(content.providers.get(text.owner or ""), text.specialty),
             }
         )
     rows.sort(key=lambda r: (r["owner"], r["due"], r["text"]))
-    return Report(["owner", "text", "responsible", "reviewed", "due", "days_left", "status"], rows, f"Professional reviews as of {today.isoformat()}")
+    columns = ["owner", "text", "responsible", "reviewed", "reviewed_by", "due", "days_left", "status", "experts"]
+    return Report(columns, rows, f"Professional reviews as of {today.isoformat()}")
 
 
 def adoption(content: Content, git: GitView) -> Report:
@@ -105,8 +117,9 @@ def adoption(content: Content, git: GitView) -> Report:
 
 
 def stale(content: Content, git: GitView, today: dt.date) -> Report:
-    """Overlays whose approval is older than a national text they use."""
+    """Overlays whose approval is older than a national text they use, with the experts to ask."""
     rows = []
+    limit = content.policy.stale_max_days
     for provider in sorted(content.providers.values(), key=lambda p: p.id):
         for overlay in provider.overlays:
             approval = overlay.approved
@@ -116,7 +129,8 @@ def stale(content: Content, git: GitView, today: dt.date) -> Report:
                 text = content.national.get(text_id)
                 if text is None or recorded == text.revision:
                     continue
-                changed = git.last_changed(text.rel)
+                current = text.approved if text.approved and text.approved.revision == text.revision else None
+                changed = current.on if current and current.on else git.last_changed(text.rel)
                 rows.append(
                     {
                         "provider": provider.id,
@@ -127,8 +141,10 @@ def stale(content: Content, git: GitView, today: dt.date) -> Report:
                         "current": text.revision,
                         "changed_on": changed.isoformat() if changed else "",
                         "days_stale": (today - changed).days if changed else 0,
+                        "error_from": (changed + dt.timedelta(days=limit + 1)).isoformat() if changed else "",
+                        "safety": bool(current and current.safety),
+                        "experts": ask(provider, text.specialty),
                     }
                 )
-    return Report(
-        ["provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale"], rows, f"Stale local approvals as of {today.isoformat()}"
-    )
+    columns = ["provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale", "error_from", "safety", "experts"]
+    return Report(columns, rows, f"Stale local approvals as of {today.isoformat()}")

@@ -155,7 +155,8 @@ def _overlay(context: CheckContext, provider: Provider, overlay: Overlay) -> lis
     specialties = {content.national[t].specialty for t in expansion.included if t in content.national} - {None}
     for specialty in sorted(specialties) or [None]:
         found += _approver(rel, lines("approved", "by"), approval.by, provider, specialty, "approve this page")
-    if approval.local and provider.data and approval.local != overlay.local_hash(provider):
+    local_changed = bool(approval.local and provider.data and approval.local != overlay.local_hash(provider))
+    if local_changed:
         found.append(
             error(
                 rel,
@@ -166,8 +167,9 @@ def _overlay(context: CheckContext, provider: Provider, overlay: Overlay) -> lis
             )
         )
     found += _revisions(context, overlay, expansion, again)
-    parts = overlay_parts(overlay, provider, content.national, context.git, content.policy.main_branch)
-    found += _dates(context, rel, lines, approval, parts, "approve it again with today's date")
+    if not local_changed:  # otherwise the approval is to be made again anyway
+        parts = overlay_parts(overlay, provider, content.national, context.git, content.policy.main_branch)
+        found += _dates(context, rel, lines, approval, parts, "approve it again with today's date")
     return found
 
 
@@ -217,7 +219,8 @@ def _pinned(context: CheckContext, overlay: Overlay, text: NationalText, recorde
     approval = overlay.approved
     approved_on = approval.on.isoformat() if approval.on else "an unknown date"
     current = text.approved
-    since = current.on if current and current.on and current.revision == text.revision else context.git.last_changed(text.rel)
+    # The clock runs from the owner's approval of the current revision: an unapproved change is the owner's to settle.
+    since = current.on if current and current.on and current.revision == text.revision else None
     age = (context.today - since).days if since else 0
     if shown.safety:
         return warning(
@@ -227,7 +230,7 @@ def _pinned(context: CheckContext, overlay: Overlay, text: NationalText, recorde
             f"'{text.id}' has a safety correction from its owner; this site publishes the corrected text now, with a note that "
             f"local review is pending. Re-evaluate it: see 'hcweb diff {overlay.rel}', then approve",
         )
-    changed = f"its owner approved a new revision on {since.isoformat()}, {days(age)} ago" if since else "it has changed"
+    changed = f"its owner approved a new revision on {since.isoformat()}, {days(age)} ago" if since else "its owner has not approved the change yet"
     limit = context.content.policy.stale_max_days
     message = (
         f"'{text.id}' has changed since it was approved here on {approved_on} ({changed}); the site keeps showing "
@@ -257,7 +260,8 @@ def _page(context: CheckContext, provider: Provider, page: ProviderPage) -> list
                 f"(its experts: {_experts(provider)}; its editor: {provider.editor or 'none'})",
             )
         )
-    if approval.local and approval.local != page.local_hash:
+    local_changed = bool(approval.local and approval.local != page.local_hash)
+    if local_changed:
         found.append(
             error(
                 rel,
@@ -268,6 +272,7 @@ def _page(context: CheckContext, provider: Provider, page: ProviderPage) -> list
                 f"on GitHub, or run 'hcweb approve {rel} --by NAME'",
             )
         )
-    found += _dates(context, rel, lines, approval, [page_part(page)], "approve it again with today's date")
+    if not local_changed:
+        found += _dates(context, rel, lines, approval, [page_part(page)], "approve it again with today's date")
     return found
 
