@@ -409,3 +409,52 @@ def test_sealed_test_trees_validate(repo: Path) -> None:
     assert validate(repo) == (0, ["0 errors, 0 warnings"])
     seal(repo)  # sealing again changes nothing
     assert git(repo, "status", "--porcelain").strip() == ""
+
+
+# -- approving without git: the records a GitHub review gives -------------------------------------------------
+
+
+def test_approve_from_review_records_what_the_reviewer_may_approve(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "pr")
+    edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.")
+    edit_file(repo, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Oppmøte i resepsjonen i 1. etasje.")
+    commit(repo, "national and local text", date="2026-11-30T09:00:00")
+    untouched = (repo / "content/providers/alfa-hf/treatments/cataract-surgery.md").read_bytes()
+    owner = run(repo, "approve", "--from-review", "--login", "KARI-BERG", "--base", "main", "--today", TODAY)
+    assert owner.exit_code == 0, owner.output
+    assert owner.output.splitlines() == [KNEE]  # the owner's expert: the national text, not beta's overlay
+    local = run(repo, "approve", "--from-review", "--login", "ola-nord", "--base", "main", "--today", TODAY)
+    assert local.output.splitlines() == [BETA_KNEE]
+    assert (repo / "content/providers/alfa-hf/treatments/cataract-surgery.md").read_bytes() == untouched
+    assert validate(repo)[0] == 0
+    again = run(repo, "approve", "--from-review", "--login", "ola-nord", "--base", "main", "--today", TODAY)
+    assert again.exit_code == 0 and again.output == ""  # nothing left to record
+
+
+def test_approve_from_review_suggests_the_lines_for_a_fork(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "pr")
+    edit_file(repo, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Oppmøte i resepsjonen i 1. etasje.")
+    commit(repo, "local text", date="2026-11-30T09:00:00")
+    before = (repo / BETA_KNEE).read_text(encoding="utf-8")
+    result = run(repo, "approve", "--from-review", "--suggest", "--login", "ola-nord", "--base", "main", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    comments = json.loads(result.output)
+    assert (repo / BETA_KNEE).read_text(encoding="utf-8") == before  # nothing written
+    lines = before.splitlines(keepends=True)
+    for comment in comments:  # applying the suggestions gives exactly what approve writes
+        assert comment["path"] == BETA_KNEE and comment["side"] == "RIGHT" and comment["body"].startswith("```suggestion\n")
+    patched = lines[:]
+    for comment in sorted(comments, key=lambda c: c["line"], reverse=True):
+        first = comment.get("start_line", comment["line"])
+        patched[first - 1 : comment["line"]] = [comment["body"].removeprefix("```suggestion\n").removesuffix("```")]
+    run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY)
+    assert "".join(patched) == (repo / BETA_KNEE).read_text(encoding="utf-8")
+
+
+def test_approve_from_review_ignores_someone_added_as_expert_in_the_pull_request(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "pr")
+    edit_file(repo, BETA, "experts:\n", "experts:\n  - name: Ny Ekspert\n    title: Lege\n    github: ny-ekspert\n")
+    edit_file(repo, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Oppmøte i resepsjonen i 1. etasje.")
+    commit(repo, "new expert", date="2026-11-30T09:00:00")
+    result = run(repo, "approve", "--from-review", "--login", "ny-ekspert", "--base", "main", "--today", TODAY)
+    assert result.exit_code == 0 and result.output == ""
