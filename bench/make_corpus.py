@@ -20,7 +20,14 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "tooling"))
 
-from hcweb.sections import content_hash  # noqa: E402
+from hcweb.documents import split_front_matter  # noqa: E402
+from hcweb.revisions import national_revision, overlay_local, page_local  # noqa: E402
+
+
+def sealed(document: str, field: str, value_of) -> str:
+    """``document`` with ``field: <hash>`` added as the last line of its approved block (the hash of the rest)."""
+    source = split_front_matter(document, "corpus")
+    return document.replace("\n---\n", f"\n  {field}: \"{value_of(source.data, source.body)}\"\n---\n", 1)
 
 WORDS = (
     "behandling pasient sykehus lege sykepleier henvisning utredning operasjon kontroll smerte trening fysioterapi "
@@ -52,10 +59,10 @@ def national_text(rnd: random.Random, index: int, owner: str, expert: str) -> tu
     title = f"{rnd.choice(WORDS).capitalize()} {rnd.choice(WORDS)} {index}"
     front = (
         f"---\ntitle: {title}\ntype: treatment\nsummary: {sentence(rnd)}\nowner: {owner}\n"
-        f"responsible:\n  name: {expert}\n  title: Overlege\napproved:\n  by: {expert}\n  on: 2026-03-01\n"
-        f"reviewed: 2026-{rnd.randint(1, 10):02d}-15\n---\n"
+        f"responsible:\n  name: {expert}\n  title: Overlege\nreviewed:\n  on: 2026-{rnd.randint(1, 10):02d}-15\n  by: {expert}\n"
+        f"approved:\n  by: {expert}\n  on: 2026-06-01\n---\n"
     )
-    return front + body, body, [sid for sid, _ in sections]
+    return sealed(front + body, "revision", national_revision), body, [sid for sid, _ in sections]
 
 
 def provider_yml(pid: str, index: int, locations: list[str]) -> str:
@@ -82,6 +89,10 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
+def folder_of(out: Path, pid: str) -> Path:
+    return out / "content/providers" / pid
+
+
 def make_corpus(out: Path, providers: int, texts: int, overlays: int, seed: int = 1) -> Path:
     rnd = random.Random(seed)
     if out.exists():
@@ -98,15 +109,14 @@ def make_corpus(out: Path, providers: int, texts: int, overlays: int, seed: int 
         (folder / "provider.yml").write_text(provider_yml(pid, n, locations[pid]), encoding="utf-8")
         (folder / "snippets/parkering.md").write_text(paragraph(rnd, 2) + "\n", encoding="utf-8")
         (folder / "pages").mkdir()
-        (folder / "pages/om-oss.md").write_text(
-            f"---\ntitle: Om oss\nresponsible:\n  name: Ekspert {n}\n  title: Overlege\n---\n## Hvem vi er {{#who}}\n\n{paragraph(rnd, 4)}\n", encoding="utf-8"
-        )
+        page = f"---\ntitle: Om oss\nresponsible:\n  name: Ekspert {n}\n  title: Overlege\napproved:\n  by: Ekspert {n}\n  on: 2026-06-01\n---\n"
+        (folder / "pages/om-oss.md").write_text(sealed(page + f"## Hvem vi er {{#who}}\n\n{paragraph(rnd, 4)}\n", "local", page_local), encoding="utf-8")
         (folder / "events").mkdir()
         (folder / "events/kurs.md").write_text(
             f"---\ntitle: Pasientskole\nstart: 2027-02-0{1 + n % 9}T12:00\nend: 2027-02-0{1 + n % 9}T15:00\nlocation: {locations[pid][0]}\n---\n{paragraph(rnd, 2)}\n",
             encoding="utf-8",
         )
-    bodies: dict[str, tuple[str, list[str]]] = {}
+    bodies: dict[str, tuple[str, list[str], str]] = {}
     for index in range(texts):
         owner_index = index % providers
         text_id = f"{COLLECTIONS[index % len(COLLECTIONS)]}/tekst-{index:04d}"
@@ -114,24 +124,26 @@ def make_corpus(out: Path, providers: int, texts: int, overlays: int, seed: int 
         path = out / "content/common" / f"{text_id}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(document, encoding="utf-8")
-        bodies[text_id] = (body, sections)
+        bodies[text_id] = (body, sections, national_revision(split_front_matter(document, "corpus").data, body))
     git(out, "init", "-q", "-b", "main")
     git(out, "add", "-A")
     git(out, "commit", "-q", "-m", "national texts and registry")
     ids = sorted(bodies)
     for n, pid in enumerate(pids):
         for text_id in rnd.sample(ids, min(overlays, len(ids))):
-            body, sections = bodies[text_id]
+            body, sections, revision = bodies[text_id]
             chosen = sorted(rnd.sample(sections, rnd.randint(3, len(sections))), key=sections.index)
             parts = [f'{{% include "{text_id}#{sid}" %}}\n' for sid in chosen]
             parts.insert(1, f"## Hos oss {{#local}}\n\n{paragraph(rnd, 3)}\n\n" + ('{% include "snippets/parkering" %}\n' if rnd.random() < 0.3 else ""))
             front = (
                 f"---\nuses: {text_id}\nlocations: [{rnd.choice(locations[pid])}]\n"
-                f"approved:\n  by: Ekspert {n}\n  on: 2026-05-01\n  revisions:\n    {text_id}: \"{content_hash(body)}\"\n---\n"
+                f"approved:\n  by: Ekspert {n}\n  on: 2026-06-01\n  revisions:\n    {text_id}: \"{revision}\"\n---\n"
             )
+            snippet = (folder_of(out, pid) / "snippets/parkering.md").read_text(encoding="utf-8")
+            local = lambda meta, text: overlay_local(meta, text, lambda name: snippet if name == "parkering" else None)  # noqa: E731
             path = out / "content/providers" / pid / f"{text_id}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(front + "\n".join(parts), encoding="utf-8")
+            path.write_text(sealed(front + "\n".join(parts), "local", local), encoding="utf-8")
     git(out, "add", "-A")
     git(out, "commit", "-q", "-m", "overlays")
     return out

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from hcweb.approve import record_in_text
+from hcweb.approve import record_in_text, scalar
 from hcweb.cli import cli
 from hcweb.repo import Repository
 from hcweb.revisions import HASH
@@ -107,6 +107,7 @@ def _sealed(value: str | None) -> bool:
 
 
 def _record(root: Path, rel: str, values: dict) -> None:
+    values = {key: scalar(value) if isinstance(value, str) else value for key, value in values.items()}
     if values:
         path = root / rel
         path.write_bytes(record_in_text(path.read_bytes().decode("utf-8"), rel, "approved", values).encode("utf-8"))

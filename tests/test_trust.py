@@ -458,3 +458,11 @@ def test_approve_from_review_ignores_someone_added_as_expert_in_the_pull_request
     commit(repo, "new expert", date="2026-11-30T09:00:00")
     result = run(repo, "approve", "--from-review", "--login", "ny-ekspert", "--base", "main", "--today", TODAY)
     assert result.exit_code == 0 and result.output == ""
+
+
+def test_a_hash_made_only_of_digits_is_written_as_text() -> None:
+    """YAML would read 123456789012 as a number: approve quotes it, so the schema and the model read the hash."""
+    from hcweb.approve import record_in_text, scalar
+
+    text = record_in_text("---\ntitle: Side\n---\nTekst.\n", "side.md", "approved", {"by": "Ola Nord", "local": scalar("123456789012")})
+    assert split_front_matter(text, "side.md").data["approved"] == {"by": "Ola Nord", "local": "123456789012"}

@@ -136,7 +136,7 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
     values: Values = {"by": scalar(by), "on": on.isoformat()}
     branch = content.policy.main_branch
     if isinstance(document, NationalText):
-        values["revision"] = document.revision
+        values["revision"] = scalar(document.revision)
         values["safety"] = "true" if safety else None
         parts = [national_part(document)]
     elif isinstance(document, Overlay):
@@ -146,10 +146,10 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
             raise HcwebError(f"{first.path}:{first.line}: {first.message} (fix the includes before approving)")
         revisions = {text_id: content.national[text_id].revision for text_id in sorted(expansion.included)}
         values["revisions"] = revisions
-        values["local"] = document.local_hash(provider)
+        values["local"] = scalar(document.local_hash(provider))
         parts = overlay_parts(document, provider, content.national, repo.git, branch, revisions)
     else:
-        values["local"] = document.local_hash
+        values["local"] = scalar(document.local_hash)
         parts = [page_part(document)]
     newest = newest_after(repo.git, parts, on, today)
     if newest is not None:

@@ -76,8 +76,8 @@ def _text_page(content: Content, git: GitView, today: dt.date, row: dict) -> Pag
     facts = [
         ("Eier", owner.name if owner else text.owner or ""),
         ("Faglig ansvarlig", f"{responsible.name}, {responsible.title}" if responsible else ""),
-        ("Godkjent", f"{approval.by}, {long_date(approval.on)}" if approval and approval.on else ""),
-        ("Sist faglig gjennomgått", long_date(text.reviewed)),
+        ("Godkjent", f"{approval.by}, {long_date(approval.on)}" + (" (sikkerhetsretting)" if approval.safety else "") if approval and approval.on else ""),
+        ("Sist faglig gjennomgått", long_date(text.reviewed) + (f" av {text.review.by}" if text.review and text.review.by else "")),
         ("Neste gjennomgang", f"{long_date(due)} ({STATUS_WORDS[status]})"),
         ("Gjeldende versjon", text.revision),
         ("Sist endret", long_date(git.last_changed(text.rel))),
