@@ -173,6 +173,8 @@ def test_pages_show_waiting_times_and_the_helsenorge_box(data_repo: Path, server
 def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
     overlay = data_repo / "content/providers/beta-hf/treatments/knee-replacement.md"
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("locations: [nord]", "locations: [nord, sor]"), encoding="utf-8")
+    approved = run(data_repo, "approve", str(overlay), "--by", "Ola Nord", "--today", TODAY)  # its locations are what it shows: approved again
+    assert approved.exit_code == 0, approved.output
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
     html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
@@ -183,7 +185,7 @@ def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
 def test_validate_warns_about_old_and_missing_data(data_repo: Path, server: str) -> None:
     missing = run(data_repo, "validate", "--today", TODAY)
     assert (
-        f"{KNEE}:14: warning: data/waiting-times.json has no waiting times for 'kneprotese' at any of the 1 locations that offer this text [waiting-times-missing]"
+        f"{KNEE}:15: warning: data/waiting-times.json has no waiting times for 'kneprotese' at any of the 1 locations that offer this text [waiting-times-missing]"
         in missing.output.splitlines()
     )
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0

@@ -13,7 +13,7 @@ from typing import Callable
 from .documents import split_front_matter
 from .model import NationalText, Overlay, Provider, ProviderPage
 from .repo import GitView, NotPinnable
-from .revisions import OVERLAY_SHOWN, included_snippets, national_revision, page_local, shown_fields
+from .revisions import OVERLAY_SHOWN, included_snippets, national_revision, normalised, page_local, shown_fields
 
 # A test on a version of a file: is it, in what an approval covers, the same as now?
 Same = Callable[[str], bool]
@@ -55,15 +55,15 @@ def overlay_parts(
     revisions: dict[str, str] | None = None,
 ) -> list[Part]:
     """The overlay's own text, the snippets it includes, and each national revision its approval records (or ``revisions``)."""
-    own = shown_fields(overlay.meta, OVERLAY_SHOWN), overlay.body
+    own = shown_fields(overlay.meta, OVERLAY_SHOWN), normalised(overlay.body)
 
     def same_own(version: str) -> bool:
         meta, body = _meta_body(version, overlay.rel)
-        return (shown_fields(meta, OVERLAY_SHOWN), body) == own
+        return (shown_fields(meta, OVERLAY_SHOWN), normalised(body)) == own
 
     parts = [Part(overlay.rel, same_own)]
     for name, body in included_snippets(overlay.body, lambda n: provider.snippets[n].body if n in provider.snippets else None):
-        parts.append(Part(provider.snippets[name].rel, lambda version, body=body: version == body))
+        parts.append(Part(provider.snippets[name].rel, lambda version, body=normalised(body): normalised(version) == body))
     if revisions is None:
         revisions = overlay.approved.revisions if overlay.approved else {}
     for text_id, recorded in revisions.items():

@@ -32,7 +32,8 @@ _SNIPPET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
 SnippetReader = Callable[[str], "str | None"]
 
 
-def _normalised(body: str) -> str:
+def normalised(body: str) -> str:
+    """``body`` with every line ending written as \\n: what the hashes see."""
     return body.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -54,12 +55,12 @@ def shown_fields(meta: Any, fields: tuple[str, ...]) -> str:
 
 def national_revision(meta: Any, body: str) -> str:
     """The revision hash of a national text: its shown front matter and its body."""
-    return _digest(("national", shown_fields(meta, NATIONAL_SHOWN), _normalised(body)))
+    return _digest(("national", shown_fields(meta, NATIONAL_SHOWN), normalised(body)))
 
 
 def page_local(meta: Any, body: str) -> str:
     """The local hash of a provider's own page: its shown front matter and its body."""
-    return _digest(("page", shown_fields(meta, PAGE_SHOWN), _normalised(body)))
+    return _digest(("page", shown_fields(meta, PAGE_SHOWN), normalised(body)))
 
 
 def included_snippets(body: str, read_snippet: SnippetReader) -> list[tuple[str, str]]:
@@ -83,7 +84,7 @@ def included_snippets(body: str, read_snippet: SnippetReader) -> list[tuple[str,
 
 def overlay_local(meta: Any, body: str, read_snippet: SnippetReader) -> str:
     """The local hash of an overlay: its shown front matter, its body and the snippets it includes."""
-    parts = ["overlay", shown_fields(meta, OVERLAY_SHOWN), _normalised(body)]
+    parts = ["overlay", shown_fields(meta, OVERLAY_SHOWN), normalised(body)]
     for name, snippet in included_snippets(body, read_snippet):
-        parts += [name, _normalised(snippet)]
+        parts += [name, normalised(snippet)]
     return _digest(parts)
