@@ -150,20 +150,11 @@ def test_old_mac_and_windows_line_endings_are_read_with_the_editors_line_numbers
         write_bytes(root, rel, sealed(root, rel).replace("\n", newline).encode("utf-8"))
     result = validate(root)
     found = errors_of(result.output)
-    # Tooling bug (reported): the words and their hashes are unchanged (no local-unapproved, and the national text and
-    # the page are fine), yet the overlay's approval date is checked against its bytes, so new line endings read as
-    # new words. Everything else is asserted exactly; the test xfails only on this one extra error.
-    known_bug = (
-        f"{BETA_KNEE}:6: error: the approval is dated 2026-05-01, but {BETA_KNEE} is not committed yet: an approval cannot be older "
-        "than the words it approves; approve it again with today's date [approval-before-text]"
-    )
-    assert [line for line in found if line != known_bug] == [
+    assert found == [
         f"{KNEE}:23: error: the heading 'Etter behandlingen' needs an id so providers can include it: "
         "write '## Etter behandlingen {#an-id}' [section-id]",
         f"{BETA_KNEE}:15: error: Helse Beta HF has no snippet 'snippets/mangler' (its snippets: snippets/parkering) [include-missing]",
     ]
-    if known_bug in found:
-        pytest.xfail("tooling bug: an overlay whose line endings changed (same local hash) is reported as approval-before-text")
 
 
 def test_an_invisible_line_break_is_reported_and_later_lines_keep_the_editors_numbers(tmp_path: Path) -> None:
