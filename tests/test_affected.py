@@ -46,10 +46,17 @@ def test_committed_changes_count_too(repo: Path) -> None:
     assert affected(repo, "HEAD") == []
 
 
+def approve_by_owner(repo: Path) -> None:
+    """The owner's expert approves the national knee text as it is now (a change must be, before any site may show it)."""
+    result = run(repo, "approve", str(repo / KNEE), "--by", "Kari Berg", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+
+
 def test_national_text_change_does_not_affect_a_provider_pinned_to_the_approved_revision(repo: Path) -> None:
     edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.")
+    approve_by_owner(repo)
     assert affected(repo) == []  # uncommitted: beta-hf still shows the revision it approved
-    commit(repo, "national text revised")
+    commit(repo, "national text revised and approved by its owner")
     assert affected(repo, "HEAD~1") == []  # committed: the same
     assert run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY).exit_code == 0
     assert affected(repo, "HEAD~1") == ["beta-hf"]  # approving the new revision changes beta-hf's page
@@ -57,6 +64,8 @@ def test_national_text_change_does_not_affect_a_provider_pinned_to_the_approved_
 
 def test_national_text_used_by_a_current_provider_affects_it_once_approved(repo: Path) -> None:
     edit_file(repo, KNEE, "Du får time til kontroll etter tre måneder.", "Du får time til kontroll etter seks uker.")
+    approve_by_owner(repo)
+    assert affected(repo) == []  # beta-hf still shows the revision it approved
     assert run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY).exit_code == 0
     # The changed section is not on beta-hf's page, but the revision it shows (and names) is new.
     assert affected(repo) == ["beta-hf"]
@@ -94,16 +103,18 @@ def test_an_image_affects_the_sites_that_show_it(repo: Path) -> None:
 
 
 def test_waiting_times_affect_the_sites_that_show_them(repo: Path) -> None:
+    # The code is a field readers see: the owner approves the new revision, and beta-hf approves it for its page.
     edit_file(repo, KNEE, "reviewed: {on: 2026-03-01, by: Kari Berg}\n", "reviewed: {on: 2026-03-01, by: Kari Berg}\nchoose_location:\n  code: kneprotese\n")
+    approve_by_owner(repo)
     commit(repo, "code")
-    build_file_tree(
-        repo,
-        {
-            "data/waiting-times.json": json.dumps(
-                {"source": "test", "synced": TODAY, "figures": [{"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 3, "reported": TODAY}]}
-            )
-        },
-    )
+    figures = {"source": "test", "synced": TODAY, "figures": [{"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 3, "reported": TODAY}]}
+    build_file_tree(repo, {"data/waiting-times.json": json.dumps(figures)})
+    # beta-hf still shows the revision it approved, without the code: the figures are not on its site yet.
+    assert run(repo, "affected", "--base", "HEAD", "--format", "json").stdout.strip() == "[]"
+    assert run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY).exit_code == 0
+    commit(repo, "beta-hf approves the revision with the code")
+    figures["figures"][0]["assessment_weeks"] = 4
+    build_file_tree(repo, {"data/waiting-times.json": json.dumps(figures)})
     assert run(repo, "affected", "--base", "HEAD", "--format", "json").stdout.strip() == '["beta-hf"]'
 
 

@@ -8,17 +8,25 @@ import io
 import json
 from pathlib import Path
 
-from hcweb.sections import content_hash
-from helpers import KNEE_BODY, TODAY, commit, edit_file, run
+from hcweb.repo import Repository
+from helpers import TODAY, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
 
 
+def knee_revision(repo: Path) -> str:
+    """The revision of the national knee text as it is in the working tree."""
+    return Repository(repo).load().national["treatments/knee-replacement"].revision
+
+
 def revise_knee(repo: Path) -> None:
+    """The owner changes the referral rules and approves the new revision (Kari Berg), committed on main on 2026-10-01."""
     path = repo / KNEE
     path.write_text(path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg."), encoding="utf-8")
-    commit(repo, "referral rules changed", date="2026-10-01T09:00:00")
+    approved = run(repo, "approve", str(path), "--by", "Kari Berg", "--on", "2026-10-01", "--today", "2026-10-01")
+    assert approved.exit_code == 0, approved.output
+    commit(repo, "referral rules changed, approved by the owner", date="2026-10-01T09:00:00")
 
 
 def test_adopt_scaffolds_every_section_and_validate_asks_for_approval(repo: Path) -> None:
@@ -66,15 +74,18 @@ def test_new_national_text_is_a_valid_draft(repo: Path) -> None:
 
 
 def test_diff_shows_changed_sections_since_approval(repo: Path) -> None:
+    old = knee_revision(repo)
     unchanged = run(repo, "diff", str(repo / BETA_KNEE))
     assert unchanged.exit_code == 0
-    assert f"treatments/knee-replacement: unchanged since it was approved ({content_hash(KNEE_BODY)})" in unchanged.output
+    assert f"treatments/knee-replacement: unchanged since it was approved ({old})" in unchanged.output.splitlines()
     revise_knee(repo)
+    new = knee_revision(repo)
     changed = run(repo, "diff", str(repo / BETA_KNEE))
     assert changed.exit_code == 1
     lines = changed.output.splitlines()
-    old = content_hash(KNEE_BODY)
+    assert f"treatments/knee-replacement: changed (approved revision {old}, committed 2026-02-01; now {new})" in lines
     assert f"--- treatments/knee-replacement#referral (approved {old})" in lines
+    assert f"+++ treatments/knee-replacement#referral (now {new})" in lines
     assert "-Fastlegen henviser deg." in lines and "+Fastlegen eller avtalespesialist henviser deg." in lines
     assert not any("#about" in line for line in lines)  # unchanged sections are not shown
     assert "\x1b[" not in changed.output  # no colour codes when not on a terminal
@@ -210,8 +221,11 @@ def test_reviews_report_in_every_format(repo: Path) -> None:
     ]
     table = report(repo, "reviews", "table", "2028-04-01").splitlines()
     assert table[0] == "Professional reviews as of 2028-04-01"
-    assert table[2].split() == ["owner", "text", "responsible", "reviewed", "due", "days_left", "status"]
-    assert table[4].split() == ["alfa-hf", "treatments/cataract-surgery", "Per", "Dahl", "2026-03-01", "2028-03-01", "-31", "overdue"]
+    assert table[2].split() == ["owner", "text", "responsible", "reviewed", "reviewed_by", "due", "days_left", "status", "experts"]
+    assert table[4].split() == [
+        "alfa-hf", "treatments/cataract-surgery", "Per", "Dahl", "2026-03-01", "Per", "Dahl", "2028-03-01", "-31", "overdue",
+        "Kari", "Berg", "(@kari-berg),", "Per", "Dahl", "(@per-dahl)",
+    ]
     rows = list(csv.DictReader(io.StringIO(report(repo, "reviews", "csv", "2026-06-01"))))
     assert [(r["text"], r["days_left"], r["status"]) for r in rows] == [
         ("treatments/cataract-surgery", "639", "ok"),
@@ -240,14 +254,24 @@ def test_adoption_report_in_every_format(repo: Path) -> None:
 
 def test_stale_report_in_every_format(repo: Path) -> None:
     assert "nothing to report" in report(repo, "stale", "table")
+    old = knee_revision(repo)
     revise_knee(repo)
+    new = knee_revision(repo)
     stale = json.loads(report(repo, "stale", "json"))
     assert [(s["provider"], s["text"], s["approved_on"], s["changed_on"], s["days_stale"]) for s in stale] == [
-        ("beta-hf", "treatments/knee-replacement", "2026-05-01", "2026-10-01", 59)
+        ("beta-hf", "treatments/knee-replacement", "2026-05-01", "2026-10-01", 60)
     ]
     rows = list(csv.DictReader(io.StringIO(report(repo, "stale", "csv"))))
-    assert rows[0]["overlay"] == BETA_KNEE and rows[0]["approved"] == content_hash(KNEE_BODY)
+    assert rows[0]["overlay"] == BETA_KNEE and rows[0]["approved"] == old and rows[0]["current"] == new
+    # An error once more than stale_max_days (90) have passed since the owner approved the new revision; whom to ask.
+    assert (rows[0]["error_from"], rows[0]["experts"]) == ("2026-12-31", "Ola Nord (@ola-nord)")
     table = report(repo, "stale", "table").splitlines()
     assert table[0] == f"Stale local approvals as of {TODAY}"
-    assert table[4].split()[:3] == ["beta-hf", BETA_KNEE, "treatments/knee-replacement"]
-    assert table[4].split()[-1] == "59"
+    assert table[2].split() == [
+        "provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale", "error_from", "safety", "experts"
+    ]
+    row = table[4].split()
+    assert row[0] == "beta-hf"
+    assert row[2:] == ["treatments/knee-replacement", old, "2026-05-01", new, "2026-10-01", "60", "2026-12-31", "False", "Ola", "Nord", "(@ola-nord)"]
+    # The table is wider than 200 columns, so the overlay's path may be folded onto the lines below the row.
+    assert row[1] + "".join(line.strip() for line in table[5:]) == BETA_KNEE

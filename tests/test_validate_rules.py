@@ -41,7 +41,7 @@ CASES = {
     ),
     "impossible date": (
         lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2026-02-30"),
-        f"{KNEE}:12: error: 'reviewed' is not valid: write the date as YYYY-MM-DD, e.g. 2026-05-01; found \"2026-02-30\" [schema]",
+        f"{KNEE}:13: error: 'reviewed.on' is not valid: write the date as YYYY-MM-DD, e.g. 2026-05-01; found \"2026-02-30\" [schema]",
     ),
     "yaml syntax": (
         lambda t: edit(t, KNEE, "summary: Kort om kneprotese.", "summary: Kort: om kneprotese."),
@@ -49,7 +49,7 @@ CASES = {
     ),
     "duplicate key": (
         lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01, by: Kari Berg}\n", "reviewed: {on: 2026-03-01, by: Kari Berg}\ntitle: Igjen\n"),
-        f"{KNEE}:13: error: 'title' is written twice; keep one [yaml-duplicate-key]",
+        f"{KNEE}:14: error: 'title' is written twice; keep one [yaml-duplicate-key]",
     ),
     "python tag refused": (
         lambda t: edit(t, KNEE, "tags" if False else "type: treatment\n", "type: treatment\ntags: !!python/object/apply:os.system ['true']\n"),
@@ -69,11 +69,11 @@ CASES = {
     ),
     "national approver is not an expert of the owner": (
         lambda t: edit(t, KNEE, "  by: Kari Berg", "  by: Ola Nord"),
-        f"{KNEE}:10: error: 'Ola Nord' is not an expert of Helse Alfa HF, which owns this text (its experts: Kari Berg, Per Dahl) [approver-not-expert]",
+        f"{KNEE}:10: error: 'Ola Nord' is not an expert of Helse Alfa HF, so cannot approve this text (its experts: Kari Berg, Per Dahl) [approver-not-expert]",
     ),
     "overlay approver is not an expert of the provider": (
         lambda t: edit(t, BETA_KNEE, "  by: Ola Nord", "  by: Kari Berg"),
-        f"{BETA_KNEE}:5: error: 'Kari Berg' is not an expert of Helse Beta HF, so cannot approve its pages (its experts: Ola Nord) [approver-not-expert]",
+        f"{BETA_KNEE}:5: error: 'Kari Berg' is not an expert of Helse Beta HF, so cannot approve this page (its experts: Ola Nord) [approver-not-expert]",
     ),
     "approval date in the future": (
         lambda t: edit(t, BETA_KNEE, "  on: 2026-05-01", "  on: 2027-01-01"),
@@ -81,15 +81,15 @@ CASES = {
     ),
     "review date in the future": (
         lambda t: edit(t, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2026-12-24"),
-        f"{KNEE}:12: error: the review date 2026-12-24 is in the future (today is {TODAY}) [date-in-future]",
+        f"{KNEE}:13: error: the review date 2026-12-24 is in the future (today is {TODAY}) [date-in-future]",
     ),
     "heading without id": (
         lambda t: edit(t, CATARACT, "## Operasjon {#treatment}", "## Operasjon"),
-        f"{CATARACT}:17: error: the heading 'Operasjon' needs an id so providers can include it: write '## Operasjon {{#an-id}}' [section-id]",
+        f"{CATARACT}:18: error: the heading 'Operasjon' needs an id so providers can include it: write '## Operasjon {{#an-id}}' [section-id]",
     ),
     "duplicate section id": (
         lambda t: edit(t, CATARACT, "{#treatment}", "{#about}"),
-        f"{CATARACT}:17: error: the section id 'about' is already used on line 14; ids must be unique in a text [section-id]",
+        f"{CATARACT}:18: error: the section id 'about' is already used on line 15; ids must be unique in a text [section-id]",
     ),
     "uses an unknown national text": (
         lambda t: edit(t, ALFA_CATARACT, "uses: treatments/cataract-surgery", "uses: treatments/cataract-surgry"),
@@ -129,7 +129,8 @@ CASES = {
     "approval missing for an included text": (
         lambda t: edit(t, BETA_KNEE, "## Slik kommer du", '{% include "treatments/cataract-surgery#about" %}\n\n## Slik kommer du'),
         f"{BETA_KNEE}:7: error: no local approval is recorded for 'treatments/cataract-surgery' (included on line 12); "
-        f"an expert must re-evaluate it and run: hcweb approve {BETA_KNEE} --by NAME [approval-missing]",
+        f"an expert of Helse Beta HF approves it again: see 'hcweb diff {BETA_KNEE}', then approve the pull request on GitHub "
+        f"or run 'hcweb approve {BETA_KNEE} --by NAME' [approval-missing]",
     ),
     "draft cannot be adopted": (
         lambda t: edit(t, CATARACT, "reviewed: {on: 2026-03-01, by: Per Dahl}\n", "reviewed: {on: 2026-03-01, by: Per Dahl}\nstatus: draft\n"),
@@ -209,7 +210,7 @@ CASES = {
                 "content/providers/beta-hf/pages/om-oss.md": t["content/providers/beta-hf/pages/om-oss.md"] + "![](/media/foto.svg)\n",
             }
         ),
-        "content/providers/beta-hf/pages/om-oss.md:9: error: describe the image for those who cannot see it: write the description between [ and ] [image-alt]",
+        "content/providers/beta-hf/pages/om-oss.md:10: error: describe the image for those who cannot see it: write the description between [ and ] [image-alt]",
     ),
     "image that does not exist": (
         lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen", "![Kart](/media/kart.png)\nOppmøte i resepsjonen"),
@@ -230,7 +231,7 @@ CASES = {
     ),
     "link to a section of another page": (
         lambda t: edit(t, "content/providers/beta-hf/pages/om-oss.md", "Et lite helseforetak.", "Les om [henvisning](/treatments/knee-replacement/#henvisning)."),
-        "content/providers/beta-hf/pages/om-oss.md:8: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
+        "content/providers/beta-hf/pages/om-oss.md:9: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
     ),
     "overlay that includes nothing from the text it uses": (
         lambda t: t.__setitem__(BETA_KNEE, t[BETA_KNEE].split("---\n")[0] + "---\n" + t[BETA_KNEE].split("---\n")[1] + "---\n## Bare lokalt {#local}\nTekst.\n"),
@@ -269,7 +270,7 @@ def test_every_problem_reported_at_once(tmp_path: Path) -> None:
         (KNEE, 4, "schema"),
         (KNEE, 6, "unknown-provider"),  # one line lower: a field was added above
         (BETA_KNEE, 3, "unknown-location"),
-        (CATARACT, 17, "section-id"),
+        (CATARACT, 18, "section-id"),
     }
     assert all(set(d) == {"severity", "code", "path", "line", "message"} for d in reported)
 
@@ -279,7 +280,7 @@ def test_review_overdue_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path
     edit(tree, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2024-10-01")
     root = make_repo(tmp_path / "repo", tree)
     relaxed = run(root, "validate", "--today", TODAY)
-    line = f"{KNEE}:12: warning: the professional review was due on 2026-10-01 (59 days ago; last reviewed 2024-10-01, every 24 months) [review-overdue]"
+    line = f"{KNEE}:13: warning: the professional review was due on 2026-10-01 (60 days ago; last reviewed 2024-10-01, every 24 months) [review-overdue]"
     assert relaxed.exit_code == 0
     assert line in relaxed.output.splitlines()
     strict = run(root, "validate", "--today", TODAY, "--strict")
@@ -292,7 +293,7 @@ def test_review_due_soon_warns_within_the_window(tmp_path: Path) -> None:
     edit(tree, KNEE, "reviewed: {on: 2026-03-01", "reviewed: {on: 2025-01-15")
     result = validate(tmp_path, tree)
     assert result.exit_code == 0
-    assert f"{KNEE}:12: warning: the professional review is due on 2027-01-15, in 47 days [review-due-soon]" in result.output.splitlines()
+    assert f"{KNEE}:13: warning: the professional review is due on 2027-01-15, in 46 days [review-due-soon]" in result.output.splitlines()
 
 
 def test_include_through_a_symlink_out_of_the_content_shows_nothing_of_the_target(tmp_path: Path) -> None:

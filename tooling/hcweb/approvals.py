@@ -32,6 +32,10 @@ class Part:
 class Covered:
     rel: str
     day: dt.date  # the commit date since which it has read as approved (today: not committed yet)
+    committed: bool = True
+
+    def when(self) -> str:
+        return f"was committed on {self.day.isoformat()}" if self.committed else "is not committed yet"
 
 
 def _meta_body(text: str, rel: str) -> tuple[dict, str]:
@@ -101,7 +105,7 @@ def newest_after(history: GitView | None, parts: list[Part], on: dt.date, today:
         elif not history.has_uncommitted_changes(part.rel) and (history.last_changed(part.rel) or dt.date.max) <= on:
             continue  # nothing of it was committed after the approval
         else:
-            day = history.written_on(part.rel, part.same) or today
-        if day > on and (newest is None or day > newest.day):
-            newest = Covered(part.rel, day)
+            day = history.written_on(part.rel, part.same)
+        if (day or today) > on and (newest is None or (day or today) > newest.day):
+            newest = Covered(part.rel, day or today, day is not None)
     return newest

@@ -154,8 +154,8 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
     newest = newest_after(repo.git, parts, on, today)
     if newest is not None:
         raise HcwebError(
-            f"{rel}: an approval on {on.isoformat()} cannot cover {newest.rel}, which was committed on {newest.day.isoformat()}; "
-            "give a date on or after that (or leave out --on for today)"
+            f"{rel}: an approval on {on.isoformat()} cannot cover {newest.rel}, which {newest.when()}; "
+            + ("give a date on or after that (or leave out --on for today)" if newest.committed else "leave out --on: it can only be approved today")
         )
     return values
 

@@ -76,13 +76,12 @@ def _dates(context: CheckContext, rel: str, lines: LineMap, approval: Approval, 
     newest = newest_after(context.git, parts, approval.on, context.today)
     if newest is None:
         return found
-    when = "is not committed yet" if newest.day == context.today and context.git.has_uncommitted_changes(newest.rel) else f"was committed on {newest.day.isoformat()}"
     found.append(
         error(
             rel,
             lines("approved", "on"),
             "approval-before-text",
-            f"the approval is dated {approval.on.isoformat()}, but {newest.rel} {when}: an approval cannot be older than "
+            f"the approval is dated {approval.on.isoformat()}, but {newest.rel} {newest.when()}: an approval cannot be older than "
             f"the words it approves; {what}",
         )
     )
