@@ -7,9 +7,22 @@ import re
 from pathlib import Path
 
 import pytest
+from hcweb.approve import record_in_text
+from hcweb.repo import Repository
 from helpers import TODAY, base_tree, commit, make_repo, run
 
 BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+
+
+def record_local_approval(root: Path, rel: str, on: str) -> None:
+    """Record that the provider's expert approved the overlay ``rel``'s own text as it is now (its local hash, dated ``on``).
+
+    What `hcweb approve` writes, for an overlay it would refuse to approve because of a broken include.
+    """
+    content = Repository(root).load()
+    provider, item = next((p, o) for p in content.providers.values() for o in p.overlays if o.rel == rel)
+    path = root / rel
+    path.write_text(record_in_text(path.read_text(encoding="utf-8"), rel, "approved", {"on": on, "local": item.local_hash(provider)}), encoding="utf-8")
 
 
 def page(site: Path, url: str) -> str:
@@ -42,7 +55,7 @@ def test_treatment_page_shows_responsibility_and_review_block(built: Path) -> No
     assert "Faglig ansvarlig Kari Berg, Overlege (Helse Alfa HF)" in text
     assert "Godkjent lokalt Ola Nord, Overlege, 1. mai 2026" in text
     assert "Sist faglig gjennomgått 1. mars 2026 · neste gjennomgang 1. mars 2028" in text
-    assert "Sist oppdatert 1. juni 2026" in text
+    assert "Sist oppdatert 1. februar 2026" in text  # make_repo's commit
     assert "Kilde: Helse Beta HF, Kneprotese, https://www.beta-hf.example/treatments/knee-replacement/" in text
     assert "Nord sykehus" in text and "22 00 00 01" in text  # the location card
 
@@ -163,6 +176,7 @@ def test_refuses_to_build_content_with_errors_and_keeps_the_site(built: Path, re
     before = (built / "beta-hf/treatments/knee-replacement/index.html").read_bytes()
     overlay = repo / BETA_KNEE
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("#referral", "#henvisning"), encoding="utf-8")
+    record_local_approval(repo, BETA_KNEE, TODAY)  # its own text approved as it is: the broken include alone refuses the build
     result = run(repo, "build", "--all", "--today", TODAY)
     assert result.exit_code == 1
     assert f"{BETA_KNEE}:17: error: 'treatments/knee-replacement' has no section 'henvisning'" in result.output
@@ -202,13 +216,28 @@ def test_parallel_build_in_separate_processes(repo: Path) -> None:
 def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
     snippet = repo / "content/providers/beta-hf/snippets/parkering.md"
     snippet.write_text("Parkering i P-huset, inngang B.\n", encoding="utf-8")
+    # the overlay that includes the snippet is re-approved by its expert in the same commit
+    approved = run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--on", "2026-09-15", "--today", "2026-09-15")
+    assert approved.exit_code == 0, approved.output
     commit(repo, "parking moved", date="2026-09-15T10:00:00")
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
     text = visible_text(page(repo / "site/beta-hf", "treatments/knee-replacement"))
     assert "Sist oppdatert 15. september 2026" in text
     assert "Sist faglig gjennomgått 1. mars 2026" in text  # the review date is not moved by a local change
     other = visible_text(page(repo / "site/alfa-hf", "treatments/cataract-surgery"))
-    assert "Sist oppdatert 1. juni 2026" in other
+    assert "Sist oppdatert 1. februar 2026" in other  # unchanged since make_repo's commit
+
+    # A change the overlay's own file does not share: a safety correction of the national text by its owner is
+    # published at once, while the overlay still waits for its local re-approval (its file is as on 15 September).
+    knee = repo / "content/common/treatments/knee-replacement.md"
+    knee.write_text(knee.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller legevakten henviser deg."), encoding="utf-8")
+    corrected = run(repo, "approve", str(knee), "--by", "Kari Berg", "--on", "2026-10-20", "--today", "2026-10-20", "--safety")
+    assert corrected.exit_code == 0, corrected.output
+    commit(repo, "referral corrected nationally", date="2026-10-20T10:00:00")
+    assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
+    text = visible_text(page(repo / "site/beta-hf", "treatments/knee-replacement"))
+    assert "Fastlegen eller legevakten henviser deg." in text
+    assert "Sist oppdatert 20. oktober 2026" in text
 
 
 class RecordedProgress:

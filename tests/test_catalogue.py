@@ -21,6 +21,8 @@ def test_catalogue_lists_every_published_text_with_owner_users_and_how_to_adopt(
     )
     path = repo / KNEE
     path.write_text(path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg."), encoding="utf-8")
+    approved = run(repo, "approve", str(path), "--by", "Kari Berg", "--on", "2026-10-01", "--today", "2026-10-01")  # by its owner
+    assert approved.exit_code == 0, approved.output
     commit(repo, "knee revised", date="2026-10-01T09:00:00")
     result = run(repo, "build", "--catalogue", "--today", TODAY)
     assert result.exit_code == 0, result.output

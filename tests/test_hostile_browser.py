@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run, serve_folder
-from hcweb.sections import content_hash
+from hcweb.repo import Repository
 
 pytestmark = pytest.mark.browser
 
@@ -152,23 +152,37 @@ def test_every_hostile_case_is_refused_or_harmless_when_built(browser, tmp_path:
     assert {page: flag for page, flag in flags.items() if flag is not None} == {}
 
 
+def revision_of(root: Path, text_id: str = "treatments/knee-replacement") -> str:
+    return Repository(root).load().national[text_id].revision
+
+
+def approve(root: Path, rel: str, by: str, day: str) -> None:
+    result = run(root, "approve", str(root / rel), "--by", by, "--on", day, "--today", day)
+    assert result.exit_code == 0, result.output
+
+
 def test_pinned_revision_is_checked_like_current_text(tmp_path: Path) -> None:
-    """A script committed to a national text, approved by a provider, then reverted: the pin is refused."""
-    tree = base_tree()
-    root = make_repo(tmp_path / "repo", tree)
+    """A script committed to a national text and approved by its owner, approved by a provider, then reverted: the pin is refused."""
+    root = make_repo(tmp_path / "repo", base_tree())
+    national = root / NATIONAL
+    clean = national.read_text(encoding="utf-8")
     hostile = KNEE_BODY + "\n" + IMG + "\n"
-    (root / NATIONAL).write_text(tree[NATIONAL].replace(KNEE_BODY, hostile), encoding="utf-8")
-    commit(root, "national text with a payload", "2026-06-02T12:00:00")
-    overlay_path = root / OVERLAY
-    overlay_path.write_text(tree[OVERLAY].replace(content_hash(KNEE_BODY), content_hash(hostile)), encoding="utf-8")
-    commit(root, "pin it", "2026-06-03T12:00:00")
-    (root / NATIONAL).write_text(tree[NATIONAL], encoding="utf-8")
-    commit(root, "revert the national text", "2026-06-04T12:00:00")
+    national.write_text(clean.replace(KNEE_BODY, hostile), encoding="utf-8")
+    approve(root, NATIONAL, "Kari Berg", "2026-11-02")  # the owner approves the payload (on the main line)
+    commit(root, "national text with a payload", "2026-11-02T12:00:00")
+    pinned = revision_of(root)
+    approve(root, OVERLAY, "Ola Nord", "2026-11-03")  # beta-hf approves that revision: its pin
+    commit(root, "pin it", "2026-11-03T12:00:00")
+    national.write_text(national.read_text(encoding="utf-8").replace(hostile, KNEE_BODY), encoding="utf-8")
+    approve(root, NATIONAL, "Kari Berg", "2026-11-04")  # reverted and approved by the owner; beta-hf's pin is stale
+    commit(root, "revert the national text", "2026-11-04T12:00:00")
+    assert revision_of(root) != pinned
     validate = run(root, "validate", "--today", TODAY)
     assert validate.exit_code == 1
-    pinned_line = next(i for i, text in enumerate(overlay_path.read_text(encoding="utf-8").splitlines(), 1) if content_hash(hostile) in text)
-    expected = f"{OVERLAY}:{pinned_line}: error: the approved revision {content_hash(hostile)} of treatments/knee-replacement, which this site still publishes"
+    pinned_line = next(i for i, text in enumerate((root / OVERLAY).read_text(encoding="utf-8").splitlines(), 1) if pinned in text)
+    expected = f"{OVERLAY}:{pinned_line}: error: the approved revision {pinned} of treatments/knee-replacement, which this site still publishes"
     assert any(out.startswith(expected) and "onerror= runs a script" in out for out in validate.output.splitlines()), validate.output
+    assert validate.output.splitlines()[-1].startswith("1 error,"), validate.output  # the payload is the only error
     build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
     assert build.exit_code == 1
     assert not (root / "site" / "beta-hf").exists()

@@ -30,22 +30,33 @@ def test_nothing_changed_nothing_rebuilt(repo: Path) -> None:
     assert snapshot(repo / "site") == before
 
 
+ALFA_CATARACT = "content/providers/alfa-hf/treatments/cataract-surgery.md"
+PARKING = "content/providers/beta-hf/snippets/parkering.md"
+BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
+
+
 @pytest.mark.parametrize(
-    "rel, old, new, rebuilt, page, text",
+    "rel, old, new, approvals, rebuilt, page, text",
     [
-        # A national text that alfa-hf shows at its current revision: alfa's page changes once alfa approves it.
-        (CATARACT, "Linsen i øyet blir uklar.", "Linsen i øyet blir gradvis uklar.", "alfa-hf", "treatments/cataract-surgery", None),
-        ("content/providers/beta-hf/snippets/parkering.md", "P-huset", "parkeringshuset", "beta-hf", "treatments/knee-replacement", "parkeringshuset"),
-        ("content/providers/beta-hf/provider.yml", "street: Sykehusveien 1\n      postcode: \"0100\"", "street: Sykehusgata 9\n      postcode: \"0100\"", "beta-hf", "locations/nord", "Sykehusgata 9"),
+        # A national text that alfa-hf shows at its current revision: its owner approves the new wording, and alfa's page
+        # changes once alfa approves it too.
+        (CATARACT, "Linsen i øyet blir uklar.", "Linsen i øyet blir gradvis uklar.", [(CATARACT, "Per Dahl"), (ALFA_CATARACT, "Kari Berg")],
+         "alfa-hf", "treatments/cataract-surgery", "gradvis uklar"),
+        # A snippet: the overlay that includes it is approved again by beta-hf's expert.
+        (PARKING, "P-huset", "parkeringshuset", [(BETA_KNEE, "Ola Nord")], "beta-hf", "treatments/knee-replacement", "parkeringshuset"),
+        ("content/providers/beta-hf/provider.yml", "street: Sykehusveien 1\n      postcode: \"0100\"", "street: Sykehusgata 9\n      postcode: \"0100\"", [],
+         "beta-hf", "locations/nord", "Sykehusgata 9"),
     ],
 )
-def test_a_change_rebuilds_the_sites_it_affects_and_only_those(repo: Path, rel: str, old: str, new: str, rebuilt: str, page: str, text: str | None) -> None:
+def test_a_change_rebuilds_the_sites_it_affects_and_only_those(
+    repo: Path, rel: str, old: str, new: str, approvals: list[tuple[str, str]], rebuilt: str, page: str, text: str
+) -> None:
     build(repo)
     before = {provider: snapshot(repo / "site" / provider) for provider in ("alfa-hf", "beta-hf")}
     edit_file(repo, rel, old, new)
-    if rel == CATARACT:
-        assert run(repo, "approve", str(repo / "content/providers/alfa-hf/treatments/cataract-surgery.md"), "--by", "Kari Berg", "--today", TODAY).exit_code == 0
-        text = "gradvis uklar"
+    for approved_rel, by in approvals:
+        approved = run(repo, "approve", str(repo / approved_rel), "--by", by, "--today", TODAY)
+        assert approved.exit_code == 0, approved.output
     output = build(repo)
     other = "beta-hf" if rebuilt == "alfa-hf" else "alfa-hf"
     assert f"built {rebuilt}:" in output and f"unchanged {other}" in output
@@ -58,6 +69,8 @@ def test_national_change_a_pinned_provider_has_not_approved_rebuilds_nothing(rep
     build(repo)
     before = snapshot(repo / "site")
     edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg.")
+    approved = run(repo, "approve", str(repo / KNEE), "--by", "Kari Berg", "--today", TODAY)  # by its owner; beta-hf keeps its pin
+    assert approved.exit_code == 0, approved.output
     output = build(repo)
     assert "unchanged beta-hf" in output
     assert snapshot(repo / "site") == before
@@ -82,10 +95,6 @@ def test_force_rebuilds_and_a_missing_site_is_rebuilt(repo: Path) -> None:
     assert "built beta-hf" in output and "unchanged alfa-hf" in output
 
 
-PARKING = "content/providers/beta-hf/snippets/parkering.md"
-BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
-
-
 def test_a_problem_in_a_changed_provider_refuses_the_build_while_the_others_are_not_read_again(repo: Path) -> None:
     build(repo)
     before = snapshot(repo / "site")
@@ -107,7 +116,10 @@ def test_a_new_provider_folder_without_its_registry_refuses_the_build(repo: Path
 
 def test_warnings_are_shown_again_when_nothing_was_rebuilt(repo: Path) -> None:
     edit_file(repo, KNEE, "Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg.")
-    commit(repo, "a national change beta-hf has not approved")
+    # approved by its owner (recently enough that beta-hf's stale approval is a warning, not yet an error)
+    approved = run(repo, "approve", str(repo / KNEE), "--by", "Kari Berg", "--on", "2026-11-15", "--today", "2026-11-15")
+    assert approved.exit_code == 0, approved.output
+    commit(repo, "a national change beta-hf has not approved", date="2026-11-15T09:00:00")
     first = build(repo)
     assert f"{BETA_KNEE}:" in first and "[approval-stale]" in first
     again = build(repo)
@@ -118,10 +130,14 @@ def test_warnings_are_shown_again_when_nothing_was_rebuilt(repo: Path) -> None:
 def test_a_forced_build_then_an_undone_edit_shows_the_text_as_it_is_again(repo: Path) -> None:
     build(repo)
     knee_page = repo / "site/beta-hf/treatments/knee-replacement/index.html"
+    approved_overlay = (repo / BETA_KNEE).read_bytes()
     edit_file(repo, PARKING, "P-huset", "parkeringshuset")
+    approved = run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY)  # the overlay that includes it
+    assert approved.exit_code == 0, approved.output
     assert run(repo, "build", "--all", "--force", "--today", TODAY).exit_code == 0
     assert "parkeringshuset" in knee_page.read_text(encoding="utf-8")
-    edit_file(repo, PARKING, "parkeringshuset", "P-huset")  # back to the bytes of the first build
+    edit_file(repo, PARKING, "parkeringshuset", "P-huset")  # back to the bytes of the first build,
+    (repo / BETA_KNEE).write_bytes(approved_overlay)  # the overlay too, with the approval of those words
     build(repo)
     assert "parkeringshuset" not in knee_page.read_text(encoding="utf-8") and "P-huset" in knee_page.read_text(encoding="utf-8")
 

@@ -466,3 +466,16 @@ def test_a_hash_made_only_of_digits_is_written_as_text() -> None:
 
     text = record_in_text("---\ntitle: Side\n---\nTekst.\n", "side.md", "approved", {"by": "Ola Nord", "local": scalar("123456789012")})
     assert split_front_matter(text, "side.md").data["approved"] == {"by": "Ola Nord", "local": "123456789012"}
+
+
+def test_the_preview_shows_words_before_they_are_approved_and_the_build_does_not(repo: Path, tmp_path: Path) -> None:
+    """`hcweb serve` previews the working tree: waiting for an approval is a warning there, never in a published build."""
+    import datetime as dt
+
+    from hcweb import commands
+
+    edit_file(repo, KNEE, "de slitte leddflatene", "de slitte leddflatene med metall og plast")
+    validation, results = commands.build(Repository(repo), ["beta-hf"], tmp_path / "preview", dt.date.fromisoformat(TODAY), approved_only=False)
+    assert results[0].ok and "national-unapproved" in [d.code for d in validation.warnings]
+    assert "metall og plast" in (tmp_path / "preview/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    assert run(repo, "build", "--provider", "beta-hf", "--out", str(tmp_path / "site"), "--today", TODAY).exit_code == 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, codeowners
+from .checks import approvals
 from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
@@ -141,6 +142,8 @@ def build(
                     found += content.problems + (shared_warnings or [])
                 for provider_id in selected:
                     found += checks.run_all(content, today, provider_id, repo.git)
+            if not approved_only:
+                found = approvals.for_preview(found)
             validation.diagnostics = sorted(set(found))
             if validation.errors:
                 raise ContentErrors(validation.diagnostics, "build")

@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..approvals import Part, national_part, newest_after, overlay_parts, page_part
-from ..diagnostics import Diagnostic, days, error, warning
+from ..diagnostics import Diagnostic, Severity, days, error, warning
 from ..documents import LineMap
 from ..model import Approval, NationalText, Overlay, Provider, ProviderPage, mapping
 from ..repo import NotPinnable
@@ -23,6 +24,17 @@ from .dates import date_problems
 
 if TYPE_CHECKING:
     from . import CheckContext
+
+
+# What a preview of the working tree may show before anyone approved it: the author sees these as warnings.
+UNTIL_APPROVED = frozenset(
+    {"national-unapproved", "local-unapproved", "approval-missing", "approval-before-text", "approval-stale-expired", "approval-revision-missing"}
+)
+
+
+def for_preview(found: list[Diagnostic]) -> list[Diagnostic]:
+    """``found`` with the problems that only wait for an approval shown as warnings (a preview is never published)."""
+    return [replace(d, severity=Severity.WARNING) if d.code in UNTIL_APPROVED else d for d in found]
 
 
 def check(context: CheckContext) -> list[Diagnostic]:
