@@ -69,7 +69,7 @@ def overlay_md(by: str, on: str, knee_text: str, snippet: str) -> str:
 def page_md(by: str, body: str, provider_person: str = "Kari Berg") -> str:
     head = f"---\ntitle: Om oss\nresponsible:\n  name: {provider_person}\n  title: Overlege\n"
     local = page_local(*meta_of(f"{head}---\n{body}"))
-    return f"{head}approved:\n  by: {by}\n  on: 2026-05-01\n  local: {local}\n---\n{body}"
+    return f"{head}approved:\n  by: {by}\n  on: 2026-06-02\n  local: {local}\n---\n{body}"
 
 
 def alfa_yml() -> str:
@@ -142,7 +142,7 @@ def scenario(tmp_path_factory) -> Scenario:
 
     knee_new = national_md("Kneprotese", "alfa-hf", KNEE_BODY_NEW, "Kari Berg", "2026-06-02", "2026-06-02", specialty="ortopedi")
     assert revision_of(knee_new) == revision_of(knee_new_unrecorded) != revision_of(knee_old)
-    build_file_tree(root, {KNEE: knee_new, OVERLAY: overlay_md("Ola Nord", "2026-05-01", knee_new, snippet_new)})
+    build_file_tree(root, {KNEE: knee_new, OVERLAY: overlay_md("Ola Nord", "2026-06-02", knee_new, snippet_new)})
     commit(root, "c3: records", "2026-06-02T10:00:00")
     c3 = head(root)
 
@@ -271,7 +271,7 @@ def test_no_review_names_every_record_at_its_line(scenario, tmp_path):
             " error: reviewed by Kari Berg (github kari-berg), but kari-berg has not approved this pull request; "
             "ask them to approve it on GitHub [approval-missing]"
         ),
-        at(s, OVERLAY, "  revisions:", "approved:"): (
+        at(s, OVERLAY, "  on:", "approved:"): (
             " error: approved by Ola Nord (github ola-nord), but ola-nord has not approved this pull request; "
             "ask them to approve it on GitHub [approval-missing]"
         ),
@@ -336,8 +336,8 @@ def test_a_snippet_change_changes_what_the_overlay_approval_covers(scenario, tmp
     result = check(s.root, tmp_path, [review("kari-berg", s.c1), review("ola-nord", s.c1), review("alfa-redaktor", s.c4)])
     assert result.exit_code == 1
     found = problems(result)
-    assert list(found) == [at(s, OVERLAY, "  revisions:", "approved:")]
-    message = found[at(s, OVERLAY, "  revisions:", "approved:")]
+    assert list(found) == [at(s, OVERLAY, "  on:", "approved:")]
+    message = found[at(s, OVERLAY, "  on:", "approved:")]
     assert message.startswith(f" error: ola-nord's approval was of commit {s.c1[:7]}, where the overlay's own text, shown fields or snippets read differently (local hash ")
     assert "treatments/knee-replacement" not in message
 
@@ -345,7 +345,7 @@ def test_a_snippet_change_changes_what_the_overlay_approval_covers(scenario, tmp
 def test_an_overlay_approval_covers_the_national_revisions_too(scenario, tmp_path):
     s = scenario
     result = check(s.root, tmp_path, [review("kari-berg", s.c1), review("ola-nord", s.base), review("alfa-redaktor", s.c4)])
-    message = problems(result)[at(s, OVERLAY, "  revisions:", "approved:")]
+    message = problems(result)[at(s, OVERLAY, "  on:", "approved:")]
     assert "where the overlay's own text, shown fields or snippets read differently" in message
     assert f"and where treatments/knee-replacement read differently (revision {revision_of(git(s.root, 'show', f'{s.base}:{KNEE}'))} there" in message
 

@@ -479,3 +479,107 @@ def test_the_preview_shows_words_before_they_are_approved_and_the_build_does_not
     assert results[0].ok and "national-unapproved" in [d.code for d in validation.warnings]
     assert "metall og plast" in (tmp_path / "preview/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
     assert run(repo, "build", "--provider", "beta-hf", "--out", str(tmp_path / "site"), "--today", TODAY).exit_code == 1
+
+
+# -- holes found by attacking the chain ---------------------------------------------------------------------------
+
+
+def pr_with(repo: Path, change, message: str = "change", date: str = "2026-11-30T09:00:00") -> str:
+    """On a branch 'pr': ``change(repo)``, committed; the commit id."""
+    git(repo, "checkout", "-q", "-b", "pr")
+    change(repo)
+    commit(repo, message, date=date)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def check(repo: Path, tmp_path: Path, *reviews: tuple[str, str, str]):
+    return run(repo, "check-approvals", "--base", "main", "--reviews", reviews_file(tmp_path, *reviews))
+
+
+def test_moving_a_text_to_another_owner_is_the_old_owners_to_approve(repo: Path, tmp_path: Path) -> None:
+    before = revision(repo, KNEE)
+
+    def move(root: Path) -> None:
+        edit_file(root, KNEE, "owner: alfa-hf", "owner: beta-hf")
+        edit_file(root, KNEE, "Fastlegen henviser deg.", "Du kan henvise deg selv.")
+        approve(root, KNEE, "--by", "Ola Nord")  # an expert of the new owner
+
+    head = pr_with(repo, move)
+    assert revision(repo, KNEE) != before  # the owner is shown, so it is part of the revision
+    result = check(repo, tmp_path, ("ola-nord", "APPROVED", head))
+    assert result.exit_code == 1
+    assert "Ola Nord is not an expert of Helse Alfa HF" in result.output
+
+
+def test_a_tag_named_like_the_main_branch_is_not_the_main_line(repo: Path) -> None:
+    revise_knee(repo)
+    git(repo, "checkout", "-q", "-b", "decoy")
+    edit_file(repo, KNEE, "Fastlegen eller avtalespesialist henviser deg.", "Du trenger ingen henvisning.")
+    commit(repo, "decoy text", date="2026-11-01T09:00:00")
+    approve(repo, KNEE, "--by", "Kari Berg", "--safety")
+    commit(repo, "decoy approval", date="2026-11-01T10:00:00")
+    git(repo, "tag", "main")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "branch", "-q", "-D", "decoy")
+    code, lines = validate(repo)
+    assert code == 0 and any(line.endswith("[approval-stale]") for line in lines)
+    assert not any("safety" in line for line in lines)
+
+
+def test_a_revision_approved_on_the_main_line_by_someone_who_is_no_expert_is_not_pinnable(repo: Path) -> None:
+    old = revision(repo, KNEE)
+    edit_file(repo, KNEE, "Fastlegen henviser deg.", "Bare spesialister kan henvise.")
+    commit(repo, "text", date="2026-06-02T09:00:00")
+    text = (repo / KNEE).read_text(encoding="utf-8")
+    (repo / KNEE).write_text(text.replace("  by: Kari Berg\n  on: 2026-03-01", "  by: Noen Andre\n  on: 2026-06-02").replace(old, revision(repo, KNEE)), encoding="utf-8")
+    commit(repo, "an approval by a name that is no expert, pushed to main", date="2026-06-02T10:00:00")
+    forged = revision(repo, KNEE)
+    git(repo, "checkout", "-q", "HEAD~2", "--", KNEE)  # the text as its owner approved it
+    commit(repo, "restored", date="2026-06-03T10:00:00")
+    edit_file(repo, BETA_KNEE, old, forged)
+    found = errors(validate(repo)[1])
+    assert any(f"the approved revision {forged} of 'treatments/knee-replacement' cannot be published" in line for line in found)
+
+
+def test_an_approval_of_an_unrelated_change_does_not_back_a_record_added_after_it(repo: Path, tmp_path: Path) -> None:
+    revise_knee(repo)  # beta-hf is stale now
+    reviewed = pr_with(repo, lambda root: edit_file(root, ABOUT_US, "Et lite helseforetak.", "Et lite helseforetak i nord.") or approve(root, ABOUT_US, "--by", "Ola Nord"))
+    approve(repo, BETA_KNEE, "--by", "Ola Nord")  # pushed after the review: the stale pin moved on
+    commit(repo, "re-approval nobody was shown", date="2026-11-30T10:00:00")
+    result = check(repo, tmp_path, ("ola-nord", "APPROVED", reviewed))
+    assert result.exit_code == 1
+    assert f"{BETA_KNEE}:" in result.output and "did not change anything this record covers" in result.output
+    assert f"{ABOUT_US}:" not in result.output  # the page the reviewer was shown is backed
+
+
+def test_a_safety_mark_added_after_the_review_is_not_backed(repo: Path, tmp_path: Path) -> None:
+    def revise(root: Path) -> None:
+        edit_file(root, KNEE, "Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg.")
+        approve(root, KNEE, "--by", "Kari Berg")
+
+    reviewed = pr_with(repo, revise)
+    assert check(repo, tmp_path, ("kari-berg", "APPROVED", reviewed)).exit_code == 0
+    approve(repo, KNEE, "--by", "Kari Berg", "--safety")
+    commit(repo, "marked as a safety correction after the review", date="2026-11-30T10:00:00")
+    result = check(repo, tmp_path, ("kari-berg", "APPROVED", reviewed))
+    assert result.exit_code == 1 and "not marked as a safety correction" in result.output
+
+
+def test_a_record_dated_after_the_review_is_not_backed(repo: Path, tmp_path: Path) -> None:
+    def revise(root: Path) -> None:
+        edit_file(root, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Oppmøte i resepsjonen i 1. etasje.")
+        approve(root, BETA_KNEE, "--by", "Ola Nord")
+
+    reviewed = pr_with(repo, revise)
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps([{"user": {"login": "ola-nord"}, "state": "APPROVED", "commit_id": reviewed, "submitted_at": "2026-11-01T10:00:00Z"}]))
+    result = run(repo, "check-approvals", "--base", "main", "--reviews", str(path))
+    assert result.exit_code == 1
+    assert "the record is dated 2026-11-30, after ola-nord's review on 2026-11-01" in result.output
+
+
+def test_one_github_account_cannot_stand_for_two_people(repo: Path) -> None:
+    edit_file(repo, "content/providers/alfa-hf/provider.yml", "github: per-dahl", "github: kari-berg")
+    found = errors(validate(repo)[1])
+    assert [line.rsplit("[", 1)[1] for line in found] == ["github-shared]"]
+    assert "the GitHub account 'kari-berg' is already Kari Berg's" in found[0]

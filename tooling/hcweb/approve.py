@@ -18,7 +18,7 @@ import yaml
 
 from .approvals import national_part, newest_after, overlay_parts, page_part
 from .diagnostics import Diagnostic
-from .documents import ContentLoader, load_yaml
+from .documents import ContentLoader, load_yaml, split_front_matter
 from .errors import HcwebError
 from .files import write_atomic
 from .model import NationalText, Overlay, Provider, ProviderPage, is_plausible
@@ -236,6 +236,8 @@ def provider_at(repo: Repository, ref: str, provider_id: str) -> Provider | None
 
 def changed_since(repo: Repository, ref: str) -> set[str]:
     """Files under content/ that differ between ``ref`` and the working tree, untracked ones included."""
+    if not ref or ref.startswith("-"):
+        raise BadArgument(f"'{ref}' is not a revision: give a branch, tag or commit, e.g. --base origin/main")
     try:
         ref = repo.git.repo.git.merge_base(ref, "HEAD").strip() or ref  # where the pull request left its base
         changed = repo.git.repo.git.diff("--name-only", "--no-renames", ref, "--", "content").split("\n")
@@ -284,7 +286,7 @@ def from_review(repo: Repository, login: str, base: str, on: dt.date, today: dt.
     for document in sorted(documents, key=lambda d: d.rel):
         if not (_covers(content, document) & changed) or not _needs_record(content, document):
             continue
-        provider_id = document.owner if isinstance(document, NationalText) else document.provider_id
+        provider_id = _owner_at(repo, base, document) if isinstance(document, NationalText) else document.provider_id
         if provider_id not in people:
             people[provider_id] = provider_at(repo, base, provider_id or "")
         before = people[provider_id]
@@ -301,6 +303,17 @@ def from_review(repo: Repository, login: str, base: str, on: dt.date, today: dt.
         else:
             approved.append(_write(repo, document.rel, "approved", values, name, on))
     return approved, suggestions
+
+
+def _owner_at(repo: Repository, base: str, text: NationalText) -> str | None:
+    """The text's owner before the pull request (moving a text is the old owner's to approve); its owner now when new."""
+    before = repo.git.file_at(base, text.rel)
+    if before is not None:
+        data = split_front_matter(before, text.rel).data
+        owner = data.get("owner") if isinstance(data, dict) else None
+        if isinstance(owner, str):
+            return owner
+    return text.owner
 
 
 def suggestions_for(rel: str, old: str, new: str) -> list[Suggestion]:

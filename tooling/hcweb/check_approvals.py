@@ -14,6 +14,8 @@ the person it names, where:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,9 +27,9 @@ from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, load_yaml, split_front_matter
 from .errors import HcwebError
 from .github_reviews import CHANGES_REQUESTED, DISMISSED, Decision, PullRequestReview, decisions
-from .model import Provider, text
+from .model import Provider, parse_date, text
 from .repo import GitView, Repository
-from .revisions import national_revision, overlay_local, page_local
+from .revisions import included_snippets, national_revision, overlay_local, page_local
 
 NATIONAL, REVIEW, OVERLAY, PAGE = "national", "review", "overlay", "page"
 _NOT_OVERLAYS = ("pages", "snippets", "events")
@@ -89,9 +91,10 @@ def check_approvals(repo: Repository, base: str, load_reviews: Callable[[], list
     base_commit = resolve_base(handle, base)
     # Records are compared with where the branch left the base (a base that moved on since brings records of its
     # own, already checked when they were merged); people are looked up in the base as it is now.
-    records = changed_records(repo, handle, fork_point(handle, base_commit))
+    fork = fork_point(handle, base_commit)
+    records = changed_records(repo, handle, fork)
     result = ApprovalCheck(base, records)
-    judge = Judge(repo, base, base_commit, decisions(load_reviews()))
+    judge = Judge(repo, base, base_commit, decisions(load_reviews()), fork)
     for record in records:
         problem = judge(record)
         if problem is not None:
@@ -165,7 +168,8 @@ def changed_records(repo: Repository, handle: git.Repo, base_commit: str) -> lis
             value, old = meta.get(key), old_meta.get(key)
             if value is None or value == old:
                 continue
-            owner = text(meta, "owner") if file_kind == NATIONAL else provider_id
+            # A text's owner as it was before the pull request: moving a text to another owner is the old owner's to approve.
+            owner = (text(old_meta, "owner") or text(meta, "owner")) if file_kind == NATIONAL else provider_id
             records.append(Record(rel, record_kind, value, changed_line(now, key, value, old), owner, now))
     return records
 
@@ -182,8 +186,9 @@ def changed_line(source: FrontMatterFile, key: str, value: Any, old: Any) -> int
 class Judge:
     """Whether a record is backed by a review; the diagnostic saying what is missing when it is not."""
 
-    def __init__(self, repo: Repository, base: str, base_commit: str, standing: dict[str, Decision]) -> None:
+    def __init__(self, repo: Repository, base: str, base_commit: str, standing: dict[str, Decision], fork: str | None = None) -> None:
         self.repo = repo
+        self.fork = fork or base_commit  # where the pull request left the base: what its diff is against
         self.git: GitView = repo.git
         self.base = base
         self.base_commit = base_commit
@@ -255,7 +260,10 @@ class Judge:
         difference = self._difference(record, data, commit)
         if difference:
             return refuse("approval-outdated", f"{decision.login}'s approval was of commit {commit[:7]}, {difference}; ask them to approve again")
-        return None
+        unseen = self._unseen(record, data, commit)
+        if unseen:
+            return refuse("approval-unseen", f"{decision.login}'s approval was of commit {commit[:7]}, {unseen}")
+        return _dated(record, data, decision)
 
     # -- who may back the record ------------------------------------------------------------
 
@@ -357,6 +365,44 @@ class Judge:
             return _compare("the page", page_local(meta, then.body), str(data["local"]), "local hash")
         return self._overlay_difference(record, data, commit, meta, then.body)
 
+    def _covered_files(self, record: Record, data: dict) -> list[str]:
+        """The files whose words the record covers."""
+        if record.kind != OVERLAY:
+            return [record.rel]
+        files = [record.rel]
+        snippets = f"content/providers/{record.provider_id}/snippets"
+        files += [f"{snippets}/{name}.md" for name, _ in included_snippets(record.source.body, lambda n: self._snippet_now(snippets, n))]
+        revisions = data.get("revisions") if isinstance(data.get("revisions"), dict) else {}
+        files += [f"content/common/{text_id}.md" for text_id in revisions if isinstance(text_id, str) and _COMMON_ID.match(text_id)]
+        return files
+
+    def _snippet_now(self, folder: str, name: str) -> str | None:
+        path = self.repo.root / folder / f"{name}.md"
+        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() and not path.is_symlink() else None
+
+    def _unseen(self, record: Record, data: dict, commit: str) -> str | None:
+        """Why the reviewer cannot have seen what the record covers (None: they could).
+
+        A review backs a record only if, at the reviewed commit, the pull request changed something the record
+        covers: an approval of an unrelated change is no approval of words the diff never showed. A safety
+        correction must already be marked as one in the reviewed commit: the reviewer decides that, not a later push.
+        """
+        files = self._covered_files(record, data)
+        if all(self.git.file_at(commit, rel) == self.git.file_at(self.fork, rel) for rel in files):
+            return (
+                "which did not change anything this record covers, so the reviewer was not shown it; "
+                "record the approval in the pull request first (hcweb approve), then ask them to approve"
+            )
+        if record.kind == NATIONAL and data.get("safety") is True:
+            then = self._file(commit, record.rel)
+            approved = then.data.get("approved") if then is not None and isinstance(then.data, dict) else None
+            if not (isinstance(approved, dict) and approved.get("safety") is True and approved.get("revision") == data.get("revision")):
+                return (
+                    "where the approval was not marked as a safety correction; only the reviewer can decide that: record it "
+                    "with 'hcweb approve --safety' in the pull request, then ask them to approve"
+                )
+        return None
+
     def _overlay_difference(self, record: Record, data: dict, commit: str, meta: dict, body: str) -> str | None:
         snippets = f"content/providers/{record.provider_id}/snippets"
 
@@ -378,6 +424,28 @@ class Judge:
             found.append(_compare(text_id, national_revision(national_meta, national.body), str(revision), "revision"))
         differences = [item for item in found if item]
         return " and ".join(differences) if differences else None
+
+
+# An approval recorded before the review may be some days older than it (written with hcweb approve, then reviewed).
+RECORD_BEFORE_REVIEW_DAYS = 30
+
+
+def _dated(record: Record, data: dict, decision: Decision) -> Diagnostic | None:
+    """The record's date against the review's, which GitHub sets: never after it, nor long before it."""
+    on = parse_date(data.get("on"))
+    if on is None or decision.submitted_at is None:
+        return None
+    reviewed = decision.submitted_at.astimezone(dt.timezone.utc).date()
+    if on > reviewed + dt.timedelta(days=1):  # a day for time zones
+        message = f"the record is dated {on.isoformat()}, after {decision.login}'s review on {reviewed.isoformat()}; date it the day of the review"
+    elif on < reviewed - dt.timedelta(days=RECORD_BEFORE_REVIEW_DAYS):
+        message = (
+            f"the record is dated {on.isoformat()}, more than {RECORD_BEFORE_REVIEW_DAYS} days before {decision.login}'s review on "
+            f"{reviewed.isoformat()}; date it the day of the review"
+        )
+    else:
+        return None
+    return error(record.rel, record.source.lines(record.key, "on"), "approval-date", message)
 
 
 def _compare(what: str, then: str, expected: str, name: str, expected_is: str = "the approved") -> str | None:

@@ -64,6 +64,7 @@ class Decision:
     state: str
     commit_id: str | None
     withdrew: bool  # an earlier review of theirs approved, and this one takes it back
+    submitted_at: dt.datetime | None = None
 
     @property
     def approves(self) -> bool:
@@ -147,7 +148,7 @@ def decisions(reviews: list[PullRequestReview]) -> dict[str, Decision]:
         withdrew = review.state != APPROVED and key in approved_once
         if review.state == APPROVED:
             approved_once.add(key)
-        standing[key] = Decision(review.login, review.state, review.commit_id, withdrew)
+        standing[key] = Decision(review.login, review.state, review.commit_id, withdrew, review.submitted_at)
     return standing
 
 

@@ -126,7 +126,7 @@ class GitView:
         """The commit the main branch points at, locally or as fetched from origin (None: not here)."""
         if self.repo is None:
             return None
-        for candidate in (branch, f"origin/{branch}", f"refs/remotes/origin/{branch}"):
+        for candidate in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):  # never a tag of that name
             try:
                 return self.repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}").strip()
             except git.GitCommandError:
@@ -184,10 +184,22 @@ class GitView:
                 meta = source.data if isinstance(source.data, dict) else {}
                 approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
                 revision = national_revision(meta, source.body)
-                if approved.get("revision") == revision and approved.get("by"):
+                if approved.get("revision") == revision and self._owner_expert_at(commit, meta, approved.get("by")):
                     found.append(PinnedRevision(commit, day, meta, source.body, source.body_line, revision, approved.get("safety") is True))
             self._versions[key] = found
         return self._versions[key]
+
+    def _owner_expert_at(self, commit: str, meta: dict, name: object) -> bool:
+        """Whether ``name`` was an expert of the text's owner in that commit's provider.yml."""
+        owner = meta.get("owner")
+        if not isinstance(name, str) or not isinstance(owner, str) or "/" in owner or owner.startswith("."):
+            return False
+        registry = self.file_at(commit, f"content/providers/{owner}/provider.yml")
+        if registry is None:
+            return False
+        document = load_yaml(registry, "provider.yml")
+        experts = document.data.get("experts") if isinstance(document.data, dict) else None
+        return isinstance(experts, list) and any(isinstance(e, dict) and e.get("name") == name for e in experts)
 
     @cached_property
     def _versions(self) -> dict[tuple[str, str], list[PinnedRevision]]:

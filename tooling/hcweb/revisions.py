@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable
 from .sections import directives
 
 # The front-matter fields a reader sees, per kind of file (README: "What an approval covers").
-NATIONAL_SHOWN = ("title", "summary", "responsible", "type", "helsenorge", "choose_location", "specialty")
+NATIONAL_SHOWN = ("title", "summary", "responsible", "owner", "type", "helsenorge", "choose_location", "specialty")
 OVERLAY_SHOWN = ("uses", "title", "department", "locations")
 PAGE_SHOWN = ("title", "summary", "responsible")
 

@@ -44,6 +44,31 @@ def check(context: CheckContext) -> list[Diagnostic]:
                     found.append(
                         error(rel, lines(*path), "duplicate-id", f"the department id '{department_id}' is used twice in this provider; department ids must be unique")
                     )
+    return found + _shared_accounts(context)
+
+
+def _shared_accounts(context: CheckContext) -> list[Diagnostic]:
+    """One GitHub account is one person: it may not stand for two names (an approval by it would back either)."""
+    names: dict[str, str] = {}  # login (lowercase) -> the name it first stands for
+    found = []
+    for provider in context.content.providers.values():
+        people = [(("experts", i, "github"), text(e, "name"), text(e, "github")) for i, e in enumerate(items(provider.data, "experts"))]
+        editorial = provider.data.get("editorial") if isinstance(provider.data, dict) else None
+        people.append((("editorial", "github"), text(editorial, "editor"), text(editorial, "github")))
+        for path, name, login in people:
+            if not name or not login:
+                continue
+            first = names.setdefault(login.lower(), name)
+            if first != name and (context.scope is None or provider.id == context.scope):
+                found.append(
+                    error(
+                        provider.rel,
+                        provider.lines(*path),
+                        "github-shared",
+                        f"the GitHub account '{login}' is already {first}'s; one account is one person, so an approval by it "
+                        "would back either name. Give each person their own account",
+                    )
+                )
     return found
 
 
