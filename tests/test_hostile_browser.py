@@ -38,7 +38,7 @@ def ran(browser, url: str, search: str | None = None) -> object:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(url, wait_until="networkidle")
+        page.goto(url, wait_until="load")  # inline scripts and handlers of broken images have run by then
         page.mouse.move(300, 300)
         page.keyboard.press("Tab")
         if search:
