@@ -59,3 +59,29 @@ def test_directives_must_stand_alone_with_double_quotes() -> None:
 def test_content_hash_ignores_line_endings_and_is_sha256_prefix() -> None:
     # printf 'a\nb\n' | sha256sum  ->  911169ddaaf1...
     assert content_hash("a\r\nb\n") == content_hash("a\nb\n") == "911169ddaaf1"
+
+
+def test_approve_reads_front_matter_exactly_as_the_loader_does() -> None:
+    """One reader: a byte-order mark, '----', '...' and an unclosed block mean the same to approve as to validate."""
+    from hcweb.approve import record_in_text
+    from hcweb.documents import split_front_matter
+    from hcweb.errors import HcwebError
+
+    cases = {
+        "bom": "\ufeff---\ntitle: A\n---\nTekst.\n",
+        "dots": "---\ntitle: A\n...\nTekst.\n",
+        "crlf": "---\r\ntitle: A\r\n---\r\nTekst.\r\n",
+        "four-dashes": "----\ntitle: A\n---\nTekst.\n",
+        "unclosed": "---\ntitle: A\nTekst.\n",
+        "none": "Tekst.\n",
+    }
+    for name, text in cases.items():
+        source = split_front_matter(text, name)
+        try:
+            written = record_in_text(text, name, "approved", {"by": "Ola Nord"})
+        except HcwebError:
+            assert source.data is None, name  # approve refuses only what the loader reads as no front matter
+            continue
+        after = split_front_matter(written, name)
+        assert after.data == {**source.data, "approved": {"by": "Ola Nord"}}, name
+        assert after.body == source.body, name

@@ -18,7 +18,7 @@ import yaml
 
 from .approvals import national_part, newest_after, overlay_parts, page_part
 from .diagnostics import Diagnostic
-from .documents import ContentLoader, load_yaml, split_front_matter
+from .documents import ContentLoader, front_matter_span, load_yaml, split_front_matter
 from .errors import HcwebError
 from .files import write_atomic
 from .model import NationalText, Overlay, Provider, ProviderPage, is_plausible
@@ -350,14 +350,11 @@ def record_in_text(text: str, rel: str, block: str, values: Values) -> str:
 
 
 def _edit_front_matter(text: str, rel: str, block: str, values: Values) -> str:
-    if not text.startswith("---") or "\n" not in text:
+    span = front_matter_span(text)  # the same reading of the file as everywhere else (documents.py)
+    if span is None:
         raise HcwebError(f"{rel}:1: the file has no front matter to record the {block} in")
     newline = "\r\n" if "\r\n" in text.split("\n", 1)[0] + "\n" else "\n"
-    first_end = text.index("\n") + 1
-    closing = re.search(r"^(---|\.\.\.)[ \t]*\r?$", text[first_end:], re.M)
-    if closing is None:
-        raise HcwebError(f"{rel}:1: the file has no front matter to record the {block} in")
-    fm_start, fm_end = first_end, first_end + closing.start()
+    fm_start, fm_end = span
     front = text[fm_start:fm_end]
     root = yaml.compose(front, Loader=ContentLoader)
     if not isinstance(root, yaml.MappingNode):

@@ -14,7 +14,7 @@ import click
 
 from . import __version__, commands
 from .diagnostics import render, summary
-from .errors import BuildFailed, ContentErrors
+from .errors import BuildFailed, ContentErrors, HcwebError
 from .repo import Repository
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -41,7 +41,19 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class HcwebGroup(click.Group):
+    """The command group: an HcwebError from the library becomes click's error, with its message and exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HcwebError as exc:
+            error = click.ClickException(exc.message)
+            error.exit_code = exc.exit_code
+            raise error from None
+
+
+@click.group(cls=HcwebGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), help="The hcweb repository (default: the git top level of the current directory).")
 @click.version_option(__version__, prog_name="hcweb")
 @click.pass_context
@@ -461,7 +473,8 @@ def sync_helsenorge(obj: Context, mirror: str | None, today: dt.datetime | None)
     from .data import helsenorge
 
     repo = obj.repo
-    _report_sync(helsenorge.sync(repo.root, repo.load(), repo.schemas, _today(today), mirror), "helsenorge")
+    urls = helsenorge.linked_urls(repo.load().national.values())
+    _report_sync(helsenorge.sync(repo.root, urls, repo.schemas, _today(today), mirror), "helsenorge")
 
 
 class BuildProgress:
@@ -525,6 +538,9 @@ def main() -> None:
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
+        sys.exit(exc.exit_code)
+    except HcwebError as exc:  # raised outside a command (the group turns those into click's errors)
+        click.echo(f"Error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

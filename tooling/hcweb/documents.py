@@ -292,26 +292,55 @@ class FrontMatterFile:
     problems: list[Diagnostic]
 
 
+_UNCLOSED = -1
+
+
+def _closing_line(raw_lines: list[str]) -> int | None:
+    """The index of the line that closes the front matter; None when the file has none, _UNCLOSED when it is never closed.
+
+    The one place that decides where front matter is: every reader and writer of it goes through here.
+    """
+    if not raw_lines or not _DELIMITER.match(raw_lines[0].rstrip("\r\n")):
+        return None
+    for index in range(1, len(raw_lines)):
+        if _CLOSING.match(raw_lines[index].rstrip("\r\n")):
+            return index
+    return _UNCLOSED
+
+
+def front_matter_span(text: str) -> tuple[int, int] | None:
+    """Where the YAML of ``text``'s front matter lies, as (start, end) offsets; None without a closed front matter.
+
+    ``text`` without a byte-order mark, as split_front_matter reads it.
+    """
+    raw_lines = editor_lines(text)
+    closing = _closing_line(raw_lines)
+    if closing is None or closing == _UNCLOSED:
+        return None
+    start = len(raw_lines[0])
+    return start, start + sum(len(line) for line in raw_lines[1:closing])
+
+
 def split_front_matter(text: str, rel: str) -> FrontMatterFile:
     """Split ``text`` into front matter and body; never raises on bad content."""
     if text.startswith("\ufeff"):
         text = text[1:]
     raw_lines = editor_lines(text)
-    if not raw_lines or not _DELIMITER.match(raw_lines[0].rstrip("\r\n")):
+    closing = _closing_line(raw_lines)
+    if closing is None:
         return FrontMatterFile(rel, text, None, LineMap(), text, 1, False, invisible_breaks(text, rel))
-    for index in range(1, len(raw_lines)):
-        if _CLOSING.match(raw_lines[index].rstrip("\r\n")):
-            yaml_text = "".join(raw_lines[1:index])
-            body = "".join(raw_lines[index + 1 :])
-            document = load_yaml(yaml_text, rel, first_line=2)
-            problems = [*document.problems, *invisible_breaks(body, rel, index + 2)]
-            data = document.data
-            if data is None and not problems:
-                data = {}
-            if data is not None and not isinstance(data, dict):
-                problems.append(error(rel, 2, "front-matter-shape", "the front matter must be a list of 'key: value' lines"))
-                data = None
-            return FrontMatterFile(rel, text, data, document.lines, body, index + 2, True, problems)
+    if closing != _UNCLOSED:
+        yaml_text = "".join(raw_lines[1:closing])
+        body = "".join(raw_lines[closing + 1 :])
+        document = load_yaml(yaml_text, rel, first_line=2)
+        problems = [*document.problems, *invisible_breaks(body, rel, closing + 2)]
+        data = document.data
+        if data is None and not problems:
+            data = {}
+        if data is not None and not isinstance(data, dict):
+            problems.append(error(rel, 2, "front-matter-shape", "the front matter must be a list of 'key: value' lines"))
+            data = None
+        return FrontMatterFile(rel, text, data, document.lines, body, closing + 2, True, problems)
     return FrontMatterFile(
         rel,
         text,

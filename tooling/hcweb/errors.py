@@ -1,14 +1,24 @@
-"""The one error root the CLI knows how to print, and its few subclasses."""
+"""The one error root of the library, and its few subclasses.
+
+Plain exceptions: the library knows nothing of the command line. ``cli.py`` prints the
+message of any HcwebError (no traceback) and exits with its ``exit_code``: 1 for a problem in
+the content or the situation, 2 for a usage problem.
+"""
 
 from __future__ import annotations
 
-import click
 
-
-class HcwebError(click.ClickException):
-    """An error the user can act on; printed without a traceback, exit code 1."""
+class HcwebError(Exception):
+    """An error the user can act on."""
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class RepositoryNotFound(HcwebError):

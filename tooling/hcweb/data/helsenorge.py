@@ -16,14 +16,14 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlparse
 
 from selectolax.lexbor import LexborHTMLParser
 
 from ..documents import LineMap
 from ..files import write_atomic
-from ..repo import Content
+from ..model import NationalText
 from ..schema import Schemas
 from .fetch import FetchError, read, session, shown_url
 from .snapshots import HELSENORGE_DIR, dumps, read_quietly
@@ -174,15 +174,16 @@ def file_name(url: str) -> str:
     return name + ".json"
 
 
-def linked_urls(content: Content) -> list[str]:
-    return sorted({entry["url"] for text in content.national.values() if not text.is_draft for entry in text.helsenorge})
+def linked_urls(texts: Iterable[NationalText]) -> list[str]:
+    """The helsenorge.no pages the published national texts link to."""
+    return sorted({entry["url"] for text in texts if not text.is_draft for entry in text.helsenorge})
 
 
-def sync(root: Path, content: Content, schemas: Schemas, today: dt.date, mirror: str | None = None) -> SyncResult:
-    """Refresh data/helsenorge/: each page on its own, so one failure keeps only that page's old summary."""
+def sync(root: Path, urls: list[str], schemas: Schemas, today: dt.date, mirror: str | None = None) -> SyncResult:
+    """Refresh data/helsenorge/ for ``urls``: each page on its own, so one failure keeps only that page's old summary."""
     result = SyncResult()
     http = session()
-    for url in linked_urls(content):
+    for url in urls:
         source = mirror.rstrip("/") + url[len(HELSENORGE) :] if mirror and url.startswith(HELSENORGE) else url
         try:
             entry = fetch_entry(url, source, http, schemas, today)
