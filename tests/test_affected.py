@@ -122,3 +122,15 @@ def test_unknown_base_revision(repo: Path) -> None:
     result = run(repo, "affected", "--base", "no-such-branch")
     assert result.exit_code == 1
     assert "'no-such-branch' is not a revision of this repository" in result.output
+
+
+def test_a_deleted_national_text_still_used_is_the_reason_not_a_crash(repo: Path) -> None:
+    (repo / KNEE).unlink()
+    commit(repo, "the knee text deleted; beta-hf's overlay still uses it")
+    from click.testing import CliRunner
+    from hcweb.cli import cli
+
+    result = CliRunner().invoke(cli, ["--root", str(repo), "affected", "--base", "HEAD~1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == ["beta-hf"]
+    assert "beta-hf: uses treatments/knee-replacement, which this change deletes" in result.stderr

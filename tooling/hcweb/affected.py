@@ -53,18 +53,41 @@ def checkout(repo: Repository, base: str) -> Iterator[Path]:
 
 
 def fingerprint(repo: Repository, content: Content, provider_id: str, today: dt.date, shared: str) -> str:
-    """A hash of everything the provider's site is made from (the same one incremental builds use)."""
+    """A hash of everything the provider's site is made from (the same one incremental builds use).
+
+    Content that cannot be merged (an overlay of a text the change deletes, say) is a fingerprint of its
+    own: the site is affected, and the build will say how.
+    """
+    missing = missing_texts(content, provider_id)
+    if missing:
+        return "unbuildable: " + ", ".join(missing)
     context = SiteContext(content, content.providers[provider_id], repo.git, today)
     try:
         spec = provider_site(context, repo.overrides_dir)
+        return site_inputs(spec, repo.content_dir / "media", shared)
     except Exception as exc:  # noqa: BLE001 - broken content changes the output too: the build will say how
         return f"unbuildable: {type(exc).__name__}"
-    return site_inputs(spec, repo.content_dir / "media", shared)
 
 
-def affected(repo: Repository, base: str, today: dt.date) -> list[str]:
-    changed = changed_paths(repo, base)
+def missing_texts(content: Content, provider_id: str) -> list[str]:
+    """The national texts the provider's overlays use that are not (or no longer) there."""
+    return sorted({o.uses for o in content.providers[provider_id].overlays if o.uses and o.uses not in content.national})
+
+
+def reasons(repo: Repository, base: str, today: dt.date) -> dict[str, str]:
+    """Each affected provider site, with why (a deleted national text its overlays still use is named)."""
     head = repo.load()
+    return {
+        provider_id: (
+            f"uses {', '.join(missing)}, which this change deletes: remove or change the overlays" if (missing := missing_texts(head, provider_id)) else "its pages change"
+        )
+        for provider_id in affected(repo, base, today, head)
+    }
+
+
+def affected(repo: Repository, base: str, today: dt.date, head: Content | None = None) -> list[str]:
+    changed = changed_paths(repo, base)
+    head = head or repo.load()
     providers = sorted(head.providers)
     if any(path == prefix or path.startswith(prefix) for path in changed for prefix in GLOBAL_PATHS):
         return providers

@@ -422,9 +422,13 @@ def check_approvals_command(obj: Context, base: str, reviews_file: Path | None, 
 @pass_context
 def affected_command(obj: Context, base: str, fmt: str, today: dt.datetime | None) -> None:
     """List the provider sites whose output changes between REV and the working tree."""
-    from .affected import affected
+    from .affected import reasons
 
-    providers = affected(obj.repo, base, _today(today))
+    why = reasons(obj.repo, base, _today(today))
+    providers = sorted(why)
+    for provider_id, reason in why.items():
+        if reason != "its pages change":
+            click.echo(f"{provider_id}: {reason}", err=True)
     if fmt == "json":
         click.echo(json.dumps(providers))
     elif fmt == "github-matrix":
