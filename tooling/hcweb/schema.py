@@ -6,10 +6,11 @@ import datetime as dt
 import difflib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import fastjsonschema
 import jsonschema
@@ -59,7 +60,7 @@ class Schemas:
                 contents = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise HcwebError(f"cannot read the schema {path}: {exc}") from exc
-            resources.append((f"urn:hcweb:schema:{name}", Resource.from_contents(contents)))
+            resources.append((f"urn:hcweb:schema:{name}", Resource.from_contents(_end_anchored(contents))))
         return Registry().with_resources(resources)
 
     @cached_property
@@ -84,9 +85,7 @@ class Schemas:
     def _validators(self) -> dict[str, Draft202012Validator]:
         registry = self._registry
         return {
-            name: Draft202012Validator(
-                registry.contents(f"urn:hcweb:schema:{name}"), registry=registry, format_checker=FormatChecker()
-            )
+            name: Draft202012Validator(registry.contents(f"urn:hcweb:schema:{name}"), registry=registry, format_checker=FormatChecker())
             for name in SCHEMA_NAMES
             if name != "common"
         }
@@ -113,6 +112,53 @@ def _is_date(value: str) -> bool:
         return False
 
 
+def _end_anchored(schema: Any) -> Any:
+    """The schema with ``$`` in every pattern meaning the end of the text, as in JSON Schema.
+
+    JSON Schema patterns are ECMA-262 regular expressions, where ``$`` matches only at
+    the end of the text; in Python's ``re`` it also matches before a final newline.
+    fastjsonschema rewrites ``$`` to ``\\Z`` when it compiles; jsonschema hands the
+    pattern to ``re`` as it is, and so passed ``"hip-replacement\\n"`` as a slug that the
+    fast check refuses. Rewriting once, here, gives both validators the same pattern.
+    """
+    if isinstance(schema, list):
+        return [_end_anchored(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {}
+    for key, value in schema.items():
+        if key == "pattern" and isinstance(value, str):
+            result[key] = _end_anchor(value)
+        elif key in ("properties", "$defs", "dependentSchemas") and isinstance(value, dict):
+            result[key] = {name: _end_anchored(sub) for name, sub in value.items()}  # names, not schemas, as keys
+        elif key == "patternProperties" and isinstance(value, dict):
+            result[key] = {_end_anchor(pattern): _end_anchored(sub) for pattern, sub in value.items()}
+        elif key in ("enum", "const", "examples", "default") or key.startswith("x-"):
+            result[key] = value  # values, not schemas
+        else:
+            result[key] = _end_anchored(value)
+    return result
+
+
+def _end_anchor(pattern: str) -> str:
+    """``pattern`` with each ``$`` outside a character class and not escaped written ``\\Z``."""
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
 def _inline_refs(node: Any, registry: Registry, base: str = "") -> Any:
     """The schema with every $ref replaced by what it points at (the hcweb schemas have no cycles)."""
     if isinstance(node, list):
@@ -125,8 +171,12 @@ def _inline_refs(node: Any, registry: Registry, base: str = "") -> Any:
         target = registry.contents(uri or base)
         for part in [p for p in pointer.split("/") if p]:
             target = target[part]
-        merged = {**_inline_refs(target, registry, uri or base), **{k: v for k, v in node.items() if k != "$ref"}}
-        return _inline_refs(merged, registry, uri or base)
+        referenced = _inline_refs(target, registry, uri or base)
+        beside = _inline_refs({k: v for k, v in node.items() if k != "$ref"}, registry, base)
+        # Beside a $ref, 2020-12 applies both: a keyword in both must hold twice (allOf); an annotation (x-hint) beside it wins.
+        if any(k in referenced and referenced[k] != v and not k.startswith("x-") for k, v in beside.items()):
+            return {"allOf": [referenced, beside]}
+        return {**referenced, **beside}
     return {key: _inline_refs(value, registry, base) for key, value in node.items() if key not in ("$id", "$defs", "$schema")}
 
 
@@ -224,5 +274,7 @@ def _explain(err: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
     if kind in ("minItems", "minProperties"):
         return [(path, f"'{name}' must list at least {err.validator_value}")]
     if kind in ("minimum", "maximum"):
-        return [(path, f"'{name}' must be {'at least' if kind == 'minimum' else 'at most'} {err.validator_value}; found {_found(err.instance)}")]
+        return [
+            (path, f"'{name}' must be {'at least' if kind == 'minimum' else 'at most'} {err.validator_value}; found {_found(err.instance)}")
+        ]
     return [(path, f"'{name}': {err.message}")]

@@ -7,19 +7,17 @@ from typing import TYPE_CHECKING
 from ..diagnostics import Diagnostic, error, warning
 from ..model import Provider
 from ..sections import SECTION_ID, directives
+from ..urls import GENERATED_URLS, is_reserved, location_url
 
 if TYPE_CHECKING:
     from . import CheckContext
-
-# Pages every site generates; content may not take their addresses.
-GENERATED_URLS = {"/": "the home page", "/contact/": "the contact page", "/events/": "the events page", "/accessibility/": "the accessibility statement", "/locations/": "the list of locations", "/api/": "the open-data export", "/search/": "search"}
 
 
 def site_urls(provider: Provider) -> list[tuple[str, str, int]]:
     """(url, file, line) of every page of a provider's site that comes from a content file."""
     urls = [(overlay.url, overlay.rel, 1) for overlay in provider.overlays]
     urls += [(page.url, page.rel, 1) for page in provider.pages]
-    urls += [(f"/locations/{loc.id}/", provider.rel, provider.lines("locations", loc.index, "id")) for loc in provider.locations]
+    urls += [(location_url(loc.id), provider.rel, provider.lines("locations", loc.index, "id")) for loc in provider.locations]
     return urls
 
 
@@ -41,7 +39,7 @@ def _urls(provider: Provider) -> list[Diagnostic]:
     found = []
     taken: dict[str, str] = {}
     for url, rel, line in site_urls(provider):
-        if url in GENERATED_URLS or url.startswith(("/api/", "/assets/", "/search/")):
+        if is_reserved(url):
             what = GENERATED_URLS.get(url, "a generated page")
             found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, which is reserved for {what}; rename the file"))
         elif url in taken:

@@ -19,6 +19,7 @@ from ..model import Event, Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
 from ..resolve import ShownText, current, expand_overlay, shown_text
 from ..sections import headings
+from ..urls import ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATIONS, event_href, href, link, location_path, location_url
 from .norwegian import LOCATION_KINDS, event_time, long_date
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
@@ -161,8 +162,8 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "locations": [
             {
                 "name": loc.name,
-                "url": f"/locations/{loc.id}/",
-                "href": f"locations/{loc.id}/",
+                "url": location_url(loc.id),
+                "href": href(location_url(loc.id)),
                 "address": f"{loc.street}, {loc.postcode} {loc.city}",
                 "phone": loc.phone,
                 "opening_hours": loc.opening_hours,
@@ -175,7 +176,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
             {
                 "title": event.title,
                 "when": event_time(event.start, event.end),
-                "href": f"events/#{event.slug}",
+                "href": event_href(event.slug),
                 "location": provider.location(event.location_id).name if provider.location(event.location_id or "") else "",
             }
             for event in upcoming_events(provider.events, context.today)
@@ -282,8 +283,8 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
     pages = []
     listing = ["Her finner du adresser, telefonnumre og veibeskrivelser til stedene våre.", ""]
     for location in provider.locations:
-        url = f"/locations/{location.id}/"
-        listing.append(f"- [{md_text(location.name)}](../locations/{location.id}.md): {md_text(location.street)}, {location.postcode} {md_text(location.city)}")
+        path, url = location_path(location.id), location_url(location.id)
+        listing.append(f"- [{md_text(location.name)}]({link(LOCATIONS.path, path)}): {md_text(location.street)}, {location.postcode} {md_text(location.city)}")
         lines = [
             f"*{LOCATION_KINDS.get(location.kind, location.kind)}*",
             "",
@@ -308,10 +309,10 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
         if offered:
             lines += ["", "## Behandlinger og undersøkelser her {#offered}", ""]
             for page in offered:
-                lines.append(f"- [{md_text(page.title)}](../{page.path})")
+                lines.append(f"- [{md_text(page.title)}]({link(path, page.path)})")
         pages.append(
             _generated(
-                f"locations/{location.id}.md",
+                path,
                 url,
                 location.name,
                 lines,
@@ -322,7 +323,7 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
                 hcweb={"jsonld": _location_jsonld(context, location, url)},
             )
         )
-    index = _generated("locations/index.md", "/locations/", "Steder", listing, f"Steder der {provider.name} gir behandling.", "listing", {provider.rel}, group="Steder")
+    index = _generated(LOCATIONS.path, LOCATIONS.url, "Steder", listing, f"Steder der {provider.name} gir behandling.", "listing", {provider.rel}, group="Steder")
     return [index, *pages]
 
 
@@ -369,9 +370,9 @@ def _home_page(context: SiteContext, national: list[Page]) -> Page:
         lines.append("")
     lines += ["## Steder {#locations}", ""]
     for location in provider.locations:
-        lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md), {md_text(location.city)}")
+        lines.append(f"- [{md_text(location.name)}]({link(HOME.path, location_path(location.id))}), {md_text(location.city)}")
     description = f"{provider.name}: behandlinger, undersøkelser, steder og kontakt."
-    return _generated("index.md", "/", provider.name, lines, description, "home", {provider.rel}, menu_title="Forside")
+    return _generated(HOME.path, HOME.url, provider.name, lines, description, "home", {provider.rel}, menu_title="Forside")
 
 
 def _generated(path: str, url: str, title: str, lines: list[str], description: str, kind: str, files: set[str], **extra) -> Page:
@@ -396,12 +397,12 @@ def _events_page(context: SiteContext) -> Page:
         location = provider.location(event.location_id or "")
         lines += [f"## {md_text(event.title)} {{#{event.slug}}}", "", f"**Tid:** {event_time(event.start, event.end)}  "]
         if location:
-            lines.append(f"**Sted:** [{md_text(location.name)}](locations/{location.id}.md)  ")
+            lines.append(f"**Sted:** [{md_text(location.name)}]({link(EVENTS.path, location_path(location.id))})  ")
         if event.summary:
             lines += ["", md_text(event.summary)]
         lines += ["", event.body.strip(), ""]
     description = f"Kurs, pasientskoler og åpne dager hos {provider.name}."
-    return _generated("events.md", "/events/", "Arrangementer", lines, description, "events", {e.rel for e in provider.events} | {provider.rel})
+    return _generated(EVENTS.path, EVENTS.url, "Arrangementer", lines, description, "events", {e.rel for e in provider.events} | {provider.rel})
 
 
 def _contact_page(context: SiteContext) -> Page:
@@ -423,9 +424,9 @@ def _contact_page(context: SiteContext) -> Page:
     lines += ["", "## Telefon til stedene våre {#locations}", ""]
     for location in provider.locations:
         phone = f": [{location.phone}](tel:{location.phone.replace(' ', '')})" if location.phone else ""
-        lines.append(f"- [{md_text(location.name)}](locations/{location.id}.md){phone}")
+        lines.append(f"- [{md_text(location.name)}]({link(CONTACT.path, location_path(location.id))}){phone}")
     lines += ["", "Ved akutt sykdom eller skade: ring medisinsk nødtelefon 113. Legevakt: 116 117."]
-    return _generated("contact.md", "/contact/", "Kontakt oss", lines, f"Kontaktinformasjon for {provider.name}.", "contact", {provider.rel})
+    return _generated(CONTACT.path, CONTACT.url, "Kontakt oss", lines, f"Kontaktinformasjon for {provider.name}.", "contact", {provider.rel})
 
 
 def _accessibility_page(context: SiteContext) -> Page:
@@ -446,4 +447,4 @@ def _accessibility_page(context: SiteContext) -> Page:
         f"Finner du noe som ikke fungerer for deg, vil vi gjerne høre det. Skriv til [{email}](mailto:{email}).",
     ]
     description = f"Tilgjengelighetserklæring for nettstedet til {provider.name}."
-    return _generated("accessibility.md", "/accessibility/", "Tilgjengelighetserklæring", lines, description, "statement", {provider.rel})
+    return _generated(ACCESSIBILITY.path, ACCESSIBILITY.url, "Tilgjengelighetserklæring", lines, description, "statement", {provider.rel})

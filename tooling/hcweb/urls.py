@@ -1,0 +1,95 @@
+"""Where the pages hcweb generates are served: the one place their addresses are spelled.
+
+Every site has pages hcweb writes from the registry (home, locations, events,
+contact, accessibility statement) and folders that hcweb, the search plugin and
+the theme fill (the open-data export, the search index, assets). Content may not
+take any of these addresses. The pages are written as files in the MkDocs docs
+folder, and MkDocs (with directory URLs) serves ``a.md`` at ``/a/`` and
+``a/index.md`` at ``/a/``, so each address is spelled once, as a file, and its URL
+derived. Renaming one (to Norwegian, say) is meant to be an edit here alone;
+tests/test_urls.py lists the modules that still spell an address themselves.
+
+Core, not ``site``: the checks reserve these addresses and may not import ``site``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page every site has, written by hcweb from the registry."""
+
+    path: str  # in the docs folder, e.g. "contact.md"
+    what: str  # how a message names it, e.g. "the contact page"
+
+    @property
+    def url(self) -> str:
+        return url_of(self.path)
+
+    @property
+    def href(self) -> str:
+        return href(self.url)
+
+
+HOME = GeneratedPage("index.md", "the home page")
+LOCATIONS = GeneratedPage("locations/index.md", "the list of locations")
+EVENTS = GeneratedPage("events.md", "the events page")
+CONTACT = GeneratedPage("contact.md", "the contact page")
+ACCESSIBILITY = GeneratedPage("accessibility.md", "the accessibility statement")
+GENERATED_PAGES = (HOME, LOCATIONS, EVENTS, CONTACT, ACCESSIBILITY)
+
+OPEN_DATA_FOLDER = "api"  # hcweb writes pages.json here
+OPEN_DATA = f"{OPEN_DATA_FOLDER}/pages.json"
+SEARCH_FOLDER = "search"  # the search plugin's index (a name MkDocs chooses)
+ASSETS_FOLDER = "assets"  # the theme's styles and scripts (a name the theme chooses)
+
+
+def url_of(path: str) -> str:
+    """The address MkDocs serves a docs file at: ``index.md`` -> ``/``, ``a/b.md`` -> ``/a/b/``, ``a/index.md`` -> ``/a/``."""
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    parts = stem.split("/")
+    if parts[-1] == "index":
+        parts = parts[:-1]
+    return "/" + "".join(f"{part}/" for part in parts)
+
+
+def href(url: str) -> str:
+    """An address relative to the site root, as a template's ``url`` filter takes it: ``/a/b/`` -> ``a/b/``."""
+    return url.lstrip("/")
+
+
+def location_path(location_id: str) -> str:
+    """The docs file of one location's page."""
+    return f"{posixpath.dirname(LOCATIONS.path)}/{location_id}.md"
+
+
+def location_url(location_id: str) -> str:
+    return url_of(location_path(location_id))
+
+
+def event_href(slug: str) -> str:
+    """One event on the events page, relative to the site root (for a template's ``url`` filter)."""
+    return f"{EVENTS.href}#{slug}"
+
+
+def link(from_path: str, to_path: str) -> str:
+    """A Markdown link target from one docs file to another, e.g. ``../locations/voss.md``."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+# Every address content may not take, with what holds it.
+GENERATED_URLS: dict[str, str] = {
+    **{page.url: page.what for page in GENERATED_PAGES},
+    f"/{OPEN_DATA_FOLDER}/": "the open-data export",
+    f"/{SEARCH_FOLDER}/": "search",
+}
+# Folders whose every address is taken (files, not pages, live there).
+RESERVED_PREFIXES = tuple(f"/{folder}/" for folder in (OPEN_DATA_FOLDER, ASSETS_FOLDER, SEARCH_FOLDER))
+
+
+def is_reserved(url: str) -> bool:
+    """Whether content may not be served at ``url``."""
+    return url in GENERATED_URLS or url.startswith(RESERVED_PREFIXES)
