@@ -182,6 +182,17 @@ def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
     assert "<tr><td>Sor sykehus</td><td>behandling</td>" not in html
 
 
+def test_a_whole_number_written_as_7_0_is_shown_like_7(data_repo: Path, server: str) -> None:
+    """JSON Schema counts 7.0 as an integer, so the snapshot passes; the page must not drop the row."""
+    assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
+    snapshot = data_repo / "data/waiting-times.json"
+    snapshot.write_text(snapshot.read_text(encoding="utf-8").replace('"assessment_weeks": 6', '"assessment_weeks": 6.0'), encoding="utf-8")
+    assert '"assessment_weeks": 6.0' in snapshot.read_text(encoding="utf-8")
+    assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
+    html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    assert "<tr><td>Nord sykehus</td><td>vurdering</td><td>6 uker</td>" in html
+
+
 def test_validate_warns_about_old_and_missing_data(data_repo: Path, server: str) -> None:
     missing = run(data_repo, "validate", "--today", TODAY)
     assert (

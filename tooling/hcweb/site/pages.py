@@ -228,6 +228,15 @@ CHOOSE_LOCATION_URL = "https://www.helsenorge.no/velg-behandlingssted/"
 FIGURE_LABELS = (("assessment_weeks", "vurdering"), ("treatment_weeks", "behandling"))
 
 
+def whole_number(value: object) -> int | None:
+    """A count of weeks as the schema allows it: JSON Schema counts 7.0 as the integer 7, and so does the page."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
 def _waiting_times(context: SiteContext, text, locations) -> dict | None:
     """Rows of expected waiting time at the page's locations; a missing figure has no row."""
     code = text.choose_location_code
@@ -237,8 +246,8 @@ def _waiting_times(context: SiteContext, text, locations) -> dict | None:
     for location in locations:
         figure = context.content.snapshots.figures(code, context.provider.id, location.id) if location else None
         for key, label in FIGURE_LABELS:
-            if figure and isinstance(figure.get(key), int):
-                weeks = figure[key]
+            weeks = whole_number(figure.get(key)) if figure else None
+            if weeks is not None:
                 rows.append(
                     {
                         "location": location.name,
