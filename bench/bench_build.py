@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+
 from make_corpus import PROJECT, make_corpus
 from measure import HCWEB, VENV_BIN, best_of, line, run
 

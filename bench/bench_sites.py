@@ -48,7 +48,9 @@ def main() -> None:
         same, mib = run([*build, "--jobs", "2"])
         line("rebuild, nothing changed (--jobs 2)", same, mib)
         overlay = sorted((corpus / "content/providers/hf-01").rglob("tekst-*.md"))[0]
-        overlay.write_text(overlay.read_text(encoding="utf-8").replace("## Hos oss {#local}", "## Hos oss, oppdatert {#local}"), encoding="utf-8")
+        overlay.write_text(
+            overlay.read_text(encoding="utf-8").replace("## Hos oss {#local}", "## Hos oss, oppdatert {#local}"), encoding="utf-8"
+        )
         subprocess.run(["git", "commit", "-qam", "one overlay"], cwd=corpus, check=True, capture_output=True)
         again, mib_again = run([*build, "--jobs", "2"])
         line("rebuild after one overlay changed (--jobs 2)", again, mib_again)

@@ -29,12 +29,7 @@ def sealed(document: str, field: str, value_of) -> str:
     source = split_front_matter(document, "corpus")
     return document.replace("\n---\n", f"\n  {field}: \"{value_of(source.data, source.body)}\"\n---\n", 1)
 
-WORDS = (
-    "behandling pasient sykehus lege sykepleier henvisning utredning operasjon kontroll smerte trening fysioterapi "
-    "medisin bivirkning ventetid poliklinikk innleggelse rehabilitering oppfølging prøve blodprøve røntgen samtale "
-    "pårørende rettighet journal time innkalling forberedelse faste narkose bedøvelse sår infeksjon sykemelding "
-    "hjemreise egenandel reise tolk avdeling spesialist fastlege vurdering diagnose symptom risiko råd"
-).split()
+WORDS = ["behandling", "pasient", "sykehus", "lege", "sykepleier", "henvisning", "utredning", "operasjon", "kontroll", "smerte", "trening", "fysioterapi", "medisin", "bivirkning", "ventetid", "poliklinikk", "innleggelse", "rehabilitering", "oppfølging", "prøve", "blodprøve", "røntgen", "samtale", "pårørende", "rettighet", "journal", "time", "innkalling", "forberedelse", "faste", "narkose", "bedøvelse", "sår", "infeksjon", "sykemelding", "hjemreise", "egenandel", "reise", "tolk", "avdeling", "spesialist", "fastlege", "vurdering", "diagnose", "symptom", "risiko", "råd"]
 SECTIONS = [("about", "Om behandlingen"), ("referral", "Henvisning"), ("assessment", "Utredning"), ("preparation", "Forberedelser"),
             ("treatment", "Behandling"), ("risks", "Risiko"), ("after", "Etter behandlingen"), ("follow-up", "Oppfølging")]
 COLLECTIONS = ["treatments", "examinations", "patient-pathways", "conditions"]

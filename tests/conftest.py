@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from helpers import base_tree, make_repo
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+
 from hcweb.approve import record_in_text, scalar
 from hcweb.cli import cli
 from hcweb.repo import Repository

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY, build_file_tree, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"
@@ -128,6 +129,7 @@ def test_a_deleted_national_text_still_used_is_the_reason_not_a_crash(repo: Path
     (repo / KNEE).unlink()
     commit(repo, "the knee text deleted; beta-hf's overlay still uses it")
     from click.testing import CliRunner
+
     from hcweb.cli import cli
 
     result = CliRunner().invoke(cli, ["--root", str(repo), "affected", "--base", "HEAD~1", "--format", "json"])

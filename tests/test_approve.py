@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from hcweb.repo import Repository
 from hcweb.sections import content_hash
 from helpers import CATARACT_BODY, KNEE_BODY, TODAY, base_tree, commit, dedent, edit_file, make_repo, overlay, run

@@ -9,6 +9,7 @@ import ast
 from pathlib import Path
 
 import pytest
+
 from helpers import PROJECT
 
 PACKAGE = PROJECT / "tooling" / "hcweb"

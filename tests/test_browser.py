@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 from click.testing import CliRunner
+
 from hcweb.cli import cli
 from hcweb.repo import Repository
 from hcweb.sections import headings

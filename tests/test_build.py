@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from hcweb.approve import record_in_text
 from hcweb.repo import Repository
 from helpers import TODAY, base_tree, commit, make_repo, run

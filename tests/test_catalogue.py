@@ -20,7 +20,9 @@ def test_catalogue_lists_every_published_text_with_owner_users_and_how_to_adopt(
         "---\ntitle: Utkast\ntype: treatment\nsummary: Kort.\nowner: alfa-hf\nstatus: draft\n---\n", encoding="utf-8"
     )
     path = repo / KNEE
-    path.write_text(path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller spesialist henviser deg."), encoding="utf-8"
+    )
     approved = run(repo, "approve", str(path), "--by", "Kari Berg", "--on", "2026-10-01", "--today", "2026-10-01")  # by its owner
     assert approved.exit_code == 0, approved.output
     commit(repo, "knee revised", date="2026-10-01T09:00:00")
@@ -46,7 +48,9 @@ def test_dashboard_draws_the_adoption_matrix_and_reviews_due(repo: Path) -> None
     dashboard = (site / "dashboard/index.html").read_text(encoding="utf-8")
     assert 'src="../adoption.svg"' in dashboard and 'src="../reviews.svg"' in dashboard
     heatmap = ET.parse(site / "adoption.svg").getroot()
-    cells = [rect for rect in heatmap.iter("{http://www.w3.org/2000/svg}rect") if rect.find("{http://www.w3.org/2000/svg}title") is not None]
+    cells = [
+        rect for rect in heatmap.iter("{http://www.w3.org/2000/svg}rect") if rect.find("{http://www.w3.org/2000/svg}title") is not None
+    ]
     titles = {rect.find("{http://www.w3.org/2000/svg}title").text: rect.get("fill") for rect in cells}
     assert titles == {
         "treatments/cataract-surgery hos alfa-hf: current": "#1a7f37",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+
 from hcweb.documents import split_front_matter
 from hcweb.github_reviews import PullRequestReview, decisions, parse_reviews
 from hcweb.revisions import national_revision, overlay_local, page_local

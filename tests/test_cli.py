@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+
 from hcweb.cli import cli
 from helpers import TODAY, base_tree, make_repo, run
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY, base_tree, make_repo, run
 
 ROUNDS = int(os.environ.get("HCWEB_KILL_ROUNDS", "3"))

@@ -3,13 +3,14 @@ every section of a national text in order gives back the national text."""
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from hcweb.documents import LineMap, split_front_matter
 from hcweb.model import NationalText, Policy, Provider
 from hcweb.repo import Content
 from hcweb.resolve import Resolver
 from hcweb.sections import directives, headings, headings_line_by_line, split_sections
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 # Text built from the pieces that matter to the parsers, mixed with anything at all.
 PIECES = st.sampled_from(["---", "...", "## ", "{#id}", "```", "~~~", '{% include "a/b#c" %}', "{%", "%}", ":", "- ", "  ", "\t", "&a", "*a", "!!python/object", "\r\n", "\n", "#"])

@@ -23,7 +23,10 @@ def knee_revision(repo: Path) -> str:
 def revise_knee(repo: Path) -> None:
     """The owner changes the referral rules and approves the new revision (Kari Berg), committed on main on 2026-10-01."""
     path = repo / KNEE
-    path.write_text(path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller avtalespesialist henviser deg."),
+        encoding="utf-8",
+    )
     approved = run(repo, "approve", str(path), "--by", "Kari Berg", "--on", "2026-10-01", "--today", "2026-10-01")
     assert approved.exit_code == 0, approved.output
     commit(repo, "referral rules changed, approved by the owner", date="2026-10-01T09:00:00")
@@ -57,7 +60,9 @@ def test_adopt_refuses_unknown_texts_drafts_and_existing_files(repo: Path) -> No
     existing = run(repo, "adopt", "treatments/cataract-surgery", "--provider", "alfa-hf")
     assert existing.exit_code == 1 and "already exists" in existing.output
     assert run(repo, "adopt", "treatments/knee-replacement", "--provider", "gamma").exit_code == 2
-    (repo / "content/common/treatments/draft.md").write_text("---\ntitle: Utkast\ntype: treatment\nsummary: Kort.\nowner: alfa-hf\nstatus: draft\n---\n", encoding="utf-8")
+    (repo / "content/common/treatments/draft.md").write_text(
+        "---\ntitle: Utkast\ntype: treatment\nsummary: Kort.\nowner: alfa-hf\nstatus: draft\n---\n", encoding="utf-8"
+    )
     draft = run(repo, "adopt", "treatments/draft", "--provider", "beta-hf")
     assert draft.exit_code == 1 and "'treatments/draft' is a draft" in draft.output
     named = run(repo, "adopt", "treatments/knee-replacement", "--provider", "beta-hf", "--name", "knee-replacement-sor")
@@ -140,7 +145,10 @@ def test_codeowners_written_and_checked(repo: Path) -> None:
     registry.write_text(registry.read_text(encoding="utf-8").replace("github: per-dahl", "github: pdahl"), encoding="utf-8")
     stale = run(repo, "codeowners", "--check")
     assert stale.exit_code == 1
-    assert ".github/CODEOWNERS:1: error: .github/CODEOWNERS is out of date with the registry; run 'hcweb codeowners' and commit the result [codeowners-outdated]" in stale.output
+    assert (
+        ".github/CODEOWNERS:1: error: .github/CODEOWNERS is out of date with the registry; run 'hcweb codeowners' and commit the result [codeowners-outdated]"
+        in stale.output
+    )
     assert run(repo, "codeowners").exit_code == 0
     assert "@kari-berg @pdahl" in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
 
@@ -171,7 +179,9 @@ def test_codeowners_sends_the_registry_and_the_policy_to_the_coordinators(repo: 
     assert owners_of(written, "tooling/hcweb/cli.py") == ["@hcweb/hcweb-sentral"]
     assert owners_of(written, ".github/CODEOWNERS") == ["@hcweb/hcweb-sentral"]
     lines = written.splitlines()
-    assert lines.index("/content/providers/*/provider.yml @hcweb/hcweb-koordinatorer") > lines.index("/content/providers/beta-hf/ @hcweb/beta-hf-redaksjon")
+    assert lines.index("/content/providers/*/provider.yml @hcweb/hcweb-koordinatorer") > lines.index(
+        "/content/providers/beta-hf/ @hcweb/beta-hf-redaksjon"
+    )
 
 
 def test_codeowners_falls_back_to_the_central_team_without_coordinators(repo: Path) -> None:
@@ -182,7 +192,12 @@ def test_codeowners_falls_back_to_the_central_team_without_coordinators(repo: Pa
 
 
 def test_codeowners_sends_overlays_to_the_providers_experts(repo: Path) -> None:
-    edit_file(repo, "content/providers/beta-hf/provider.yml", "github_team: beta-hf-redaksjon\n", "github_team: beta-hf-redaksjon\nexperts_team: beta-hf-fageksperter\n")
+    edit_file(
+        repo,
+        "content/providers/beta-hf/provider.yml",
+        "github_team: beta-hf-redaksjon\n",
+        "github_team: beta-hf-redaksjon\nexperts_team: beta-hf-fageksperter\n",
+    )
     written = codeowners_of(repo)
     # beta-hf names a team of its experts; alfa-hf does not, so its experts are asked one by one.
     assert owners_of(written, "content/providers/beta-hf/treatments/knee-replacement.md") == ["@hcweb/beta-hf-fageksperter"]
@@ -201,7 +216,10 @@ def test_codeowners_asks_only_the_experts_whose_specialties_cover_a_national_tex
     edit_file(repo, "content/common/treatments/cataract-surgery.md", "owner: alfa-hf\n", "owner: alfa-hf\nspecialty: oftalmologi\n")
     edit_file(repo, "content/common/treatments/knee-replacement.md", "owner: alfa-hf\n", "owner: alfa-hf\nspecialty: ortopedi\n")
     written = codeowners_of(repo)
-    assert owners_of(written, "content/common/treatments/cataract-surgery.md") == ["@kari-berg", "@per-dahl"]  # Kari Berg lists no specialties
+    assert owners_of(written, "content/common/treatments/cataract-surgery.md") == [
+        "@kari-berg",
+        "@per-dahl",
+    ]  # Kari Berg lists no specialties
     assert owners_of(written, "content/common/treatments/knee-replacement.md") == ["@kari-berg"]
     # Overlays of any text go to all of the provider's experts: one rule per folder cannot tell texts apart.
     assert owners_of(written, "content/providers/alfa-hf/treatments/cataract-surgery.md") == ["@kari-berg", "@per-dahl"]
@@ -223,8 +241,22 @@ def test_reviews_report_in_every_format(repo: Path) -> None:
     assert table[0] == "Professional reviews as of 2028-04-01"
     assert table[2].split() == ["owner", "text", "responsible", "reviewed", "reviewed_by", "due", "days_left", "status", "experts"]
     assert table[4].split() == [
-        "alfa-hf", "treatments/cataract-surgery", "Per", "Dahl", "2026-03-01", "Per", "Dahl", "2028-03-01", "-31", "overdue",
-        "Kari", "Berg", "(@kari-berg),", "Per", "Dahl", "(@per-dahl)",
+        "alfa-hf",
+        "treatments/cataract-surgery",
+        "Per",
+        "Dahl",
+        "2026-03-01",
+        "Per",
+        "Dahl",
+        "2028-03-01",
+        "-31",
+        "overdue",
+        "Kari",
+        "Berg",
+        "(@kari-berg),",
+        "Per",
+        "Dahl",
+        "(@per-dahl)",
     ]
     rows = list(csv.DictReader(io.StringIO(report(repo, "reviews", "csv", "2026-06-01"))))
     assert [(r["text"], r["days_left"], r["status"]) for r in rows] == [
@@ -240,12 +272,31 @@ def test_adoption_report_in_every_format(repo: Path) -> None:
     )
     rows = list(csv.DictReader(io.StringIO(report(repo, "adoption", "csv"))))
     assert rows == [
-        {"text": "treatments/cataract-surgery", "owner": "alfa-hf", "alfa-hf": "current", "beta-hf": "-", "providers": "1", "status": "used"},
-        {"text": "treatments/knee-replacement", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "stale since 2026-10-01", "providers": "1", "status": "used"},
+        {
+            "text": "treatments/cataract-surgery",
+            "owner": "alfa-hf",
+            "alfa-hf": "current",
+            "beta-hf": "-",
+            "providers": "1",
+            "status": "used",
+        },
+        {
+            "text": "treatments/knee-replacement",
+            "owner": "alfa-hf",
+            "alfa-hf": "-",
+            "beta-hf": "stale since 2026-10-01",
+            "providers": "1",
+            "status": "used",
+        },
         {"text": "treatments/shoulder", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "-", "providers": "0", "status": "unused"},
     ]
     assert json.loads(report(repo, "adoption", "json"))[2] == {
-        "text": "treatments/shoulder", "owner": "alfa-hf", "alfa-hf": "-", "beta-hf": "-", "providers": 0, "status": "unused"
+        "text": "treatments/shoulder",
+        "owner": "alfa-hf",
+        "alfa-hf": "-",
+        "beta-hf": "-",
+        "providers": 0,
+        "status": "unused",
     }
     table = report(repo, "adoption", "table").splitlines()
     assert table[0] == "Adoption of national texts"
@@ -268,10 +319,32 @@ def test_stale_report_in_every_format(repo: Path) -> None:
     table = report(repo, "stale", "table").splitlines()
     assert table[0] == f"Stale local approvals as of {TODAY}"
     assert table[2].split() == [
-        "provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale", "error_from", "safety", "experts"
+        "provider",
+        "overlay",
+        "text",
+        "approved",
+        "approved_on",
+        "current",
+        "changed_on",
+        "days_stale",
+        "error_from",
+        "safety",
+        "experts",
     ]
     row = table[4].split()
     assert row[0] == "beta-hf"
-    assert row[2:] == ["treatments/knee-replacement", old, "2026-05-01", new, "2026-10-01", "60", "2026-12-31", "False", "Ola", "Nord", "(@ola-nord)"]
+    assert row[2:] == [
+        "treatments/knee-replacement",
+        old,
+        "2026-05-01",
+        new,
+        "2026-10-01",
+        "60",
+        "2026-12-31",
+        "False",
+        "Ola",
+        "Nord",
+        "(@ola-nord)",
+    ]
     # The table is wider than 200 columns, so the overlay's path may be folded onto the lines below the row.
     assert row[1] + "".join(line.strip() for line in table[5:]) == BETA_KNEE

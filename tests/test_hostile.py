@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from helpers import HOSTILE_TARGETS, TODAY, base_tree, hostile_cases, hostile_tree, make_repo, run
 
 OVERLAY = HOSTILE_TARGETS["overlay"]

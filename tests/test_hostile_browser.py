@@ -15,8 +15,9 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run, serve_folder
+
 from hcweb.repo import Repository
+from helpers import HOSTILE_TARGETS, KNEE_BODY, TODAY, base_tree, commit, hostile_cases, hostile_tree, make_repo, run, serve_folder
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,9 @@ import json
 import time
 from pathlib import Path
 
-import hcweb.data.fetch as fetch
 import pytest
+
+import hcweb.data.fetch as fetch
 from hcweb.data.fetch import shown_url
 from hcweb.data.snapshots import load as load_snapshots
 from hcweb.schema import Schemas

@@ -16,6 +16,7 @@ from pathlib import Path
 import fastjsonschema
 import pytest
 import yaml
+
 from hcweb.checks import html
 from hcweb.documents import LineMap
 from hcweb.schema import Schemas

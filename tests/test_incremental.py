@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY, commit, edit_file, run
 
 KNEE = "content/common/treatments/knee-replacement.md"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from hcweb.repo import Repository
 from hcweb.resolve import expand_overlay
 from helpers import base_tree, make_repo

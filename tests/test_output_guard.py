@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from hcweb.site.output import check_output_folder
 from helpers import TODAY, run
 

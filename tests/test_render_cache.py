@@ -11,11 +11,25 @@ import json
 from pathlib import Path
 
 import pytest
-from hcweb import commands
-from hcweb.repo import Repository
-from helpers import CATARACT_BODY, KNEE_BODY, TODAY, base_tree, commit, content_hash, dedent, edit_file, make_repo, national_text, overlay, run
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from hcweb import commands
+from hcweb.repo import Repository
+from helpers import (
+    CATARACT_BODY,
+    KNEE_BODY,
+    TODAY,
+    base_tree,
+    commit,
+    content_hash,
+    dedent,
+    edit_file,
+    make_repo,
+    national_text,
+    overlay,
+    run,
+)
 
 # Markdown that tests where a page may be cut into parts: the same sub-heading in two sections
 # (rendered whole, the second gets another id), a reference-style link (global to a page), a
@@ -209,11 +223,12 @@ BLOCKS = st.sampled_from(
 @pytest.fixture(scope="module")
 def mkdocs_page(tmp_path_factory: pytest.TempPathFactory):
     """A page of a small MkDocs project configured as hcweb's sites are, with a render cache."""
-    from hcweb.site import render_cache
-    from hcweb.site.mkdocs_config import MARKDOWN_EXTENSIONS
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files
     from mkdocs.structure.pages import Page
+
+    from hcweb.site import render_cache
+    from hcweb.site.mkdocs_config import MARKDOWN_EXTENSIONS
 
     root = tmp_path_factory.mktemp("mkdocs")
     for rel in ("docs/index.md", "docs/a.md", "docs/treatments/t.md", "docs/media/x.svg"):

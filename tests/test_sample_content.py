@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from hcweb.cli import cli
 from hcweb.repo import Repository
 from helpers import PROJECT, TODAY

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY, run
 
 KNEE = "content/common/treatments/knee-replacement.md"

@@ -6,8 +6,9 @@ import json
 import time
 from pathlib import Path
 
-import hcweb.data.fetch as fetch
 import pytest
+
+import hcweb.data.fetch as fetch
 from helpers import TODAY, QuietHandler, base_tree, make_repo, run, start_server
 
 KNEE = "content/common/treatments/knee-replacement.md"

@@ -10,12 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hcweb.site import mkdocs_hooks
-from helpers import PROJECT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.theme import Theme
+
+from hcweb.site import mkdocs_hooks
+from helpers import PROJECT
 
 PARTIALS = sorted(p.name for p in (PROJECT / "overrides/partials").glob("*.html"))
 DANGEROUS = set("<>\"'&")

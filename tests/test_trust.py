@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from hcweb.documents import split_front_matter
 from hcweb.repo import Repository
 from hcweb.revisions import NATIONAL_SHOWN, national_revision
@@ -113,7 +114,7 @@ def test_a_changed_snippet_needs_approval_of_every_overlay_that_includes_it(repo
     assert "a snippet it includes" in found[0]
     diff = run(repo, "diff", str(repo / BETA_KNEE))
     assert diff.exit_code == 1
-    assert f"+Parkering koster nå 200 kroner timen." in diff.output and "-Parkering i P-huset ved hovedinngangen." in diff.output
+    assert "+Parkering koster nå 200 kroner timen." in diff.output and "-Parkering i P-huset ved hovedinngangen." in diff.output
 
 
 def test_a_changed_provider_page_needs_approval(repo: Path) -> None:

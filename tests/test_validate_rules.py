@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY, base_tree, commit, make_repo, run
 
 KNEE = "content/common/treatments/knee-replacement.md"

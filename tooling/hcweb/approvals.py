@@ -7,8 +7,8 @@ not be dated before the newest of the words it approves was committed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .documents import split_front_matter
 from .model import NationalText, Overlay, Provider, ProviderPage

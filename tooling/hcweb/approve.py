@@ -155,7 +155,11 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
     if newest is not None:
         raise HcwebError(
             f"{rel}: an approval on {on.isoformat()} cannot cover {newest.rel}, which {newest.when()}; "
-            + ("give a date on or after that (or leave out --on for today)" if newest.committed else "leave out --on: it can only be approved today")
+            + (
+                "give a date on or after that (or leave out --on for today)"
+                if newest.committed
+                else "leave out --on: it can only be approved today"
+            )
         )
     return values
 
@@ -269,7 +273,9 @@ def _covers(content: Content, document: Document) -> set[str]:
     return set(expand_overlay(content, provider, document).files)
 
 
-def from_review(repo: Repository, login: str, base: str, on: dt.date, today: dt.date, suggest: bool = False) -> tuple[list[Approved], list[Suggestion]]:
+def from_review(
+    repo: Repository, login: str, base: str, on: dt.date, today: dt.date, suggest: bool = False
+) -> tuple[list[Approved], list[Suggestion]]:
     """Approvals for ``login``'s review: every file the pull request changed (or whose covered content it changed)
     that needs a record and that this person, as named in provider.yml at ``base``, may approve."""
     _check_date(on, today)

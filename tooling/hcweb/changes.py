@@ -84,7 +84,9 @@ def overlay_changes(repo: Repository, content: Content, overlay: Overlay) -> lis
                 raise HcwebError(f"{overlay.rel}: the approved revision {recorded} of '{text_id}' cannot be shown: {pinned.reason}")
             result.revision_date = pinned.date.isoformat()
             result.sections = section_diff(text_id, pinned.body, text.body, f"approved {recorded}", f"now {text.revision}")
-            result.fields = field_diff(f"{text_id} (front matter)", pinned.meta, text.meta, NATIONAL_SHOWN, f"approved {recorded}", f"now {text.revision}")
+            result.fields = field_diff(
+                f"{text_id} (front matter)", pinned.meta, text.meta, NATIONAL_SHOWN, f"approved {recorded}", f"now {text.revision}"
+            )
         results.append(result)
     return results
 
@@ -121,7 +123,9 @@ def local_changes(repo: Repository, content: Content, overlay: Overlay) -> Local
     if not result.changed:
         return result
     snippets_dir = f"content/providers/{provider.id}/snippets/"
-    now_files = _local_files(overlay.meta, overlay.body, overlay.rel, lambda n: provider.snippets[n].body if n in provider.snippets else None, snippets_dir)
+    now_files = _local_files(
+        overlay.meta, overlay.body, overlay.rel, lambda n: provider.snippets[n].body if n in provider.snippets else None, snippets_dir
+    )
     then_files: dict[str, str] = {}
     for commit in repo.git.commits_of(overlay.rel):
         text = repo.git.file_at(commit, overlay.rel)

@@ -15,7 +15,6 @@ the person it names, where:
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -435,7 +434,7 @@ def _dated(record: Record, data: dict, decision: Decision) -> Diagnostic | None:
     on = parse_date(data.get("on"))
     if on is None or decision.submitted_at is None:
         return None
-    reviewed = decision.submitted_at.astimezone(dt.timezone.utc).date()
+    reviewed = decision.submitted_at.astimezone(dt.UTC).date()
     if on > reviewed + dt.timedelta(days=1):  # a day for time zones
         message = f"the record is dated {on.isoformat()}, after {decision.login}'s review on {reviewed.isoformat()}; date it the day of the review"
     elif on < reviewed - dt.timedelta(days=RECORD_BEFORE_REVIEW_DAYS):

@@ -54,7 +54,11 @@ class HcwebGroup(click.Group):
 
 
 @click.group(cls=HcwebGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path), help="The hcweb repository (default: the git top level of the current directory).")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The hcweb repository (default: the git top level of the current directory).",
+)
 @click.version_option(__version__, prog_name="hcweb")
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
@@ -85,7 +89,9 @@ def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, s
 @cli.command()
 @click.option("--provider", "provider_ids", metavar="ID", multiple=True, help="Build this provider's site (repeatable).")
 @click.option("--all", "build_all", is_flag=True, help="Build every provider's site.")
-@click.option("--catalogue", is_flag=True, help="Also build the catalogue of national texts and the coordinator dashboard (OUT/catalogue/).")
+@click.option(
+    "--catalogue", is_flag=True, help="Also build the catalogue of national texts and the coordinator dashboard (OUT/catalogue/)."
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ in the repository).")
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Sites built in parallel, one process each.")
 @click.option("--force", is_flag=True, help="Rebuild every site, also those whose inputs have not changed.")
@@ -129,7 +135,14 @@ def build(
     try:
         with BuildProgress() as progress:
             validation, results = commands.build(
-                repo, None if build_all else list(provider_ids), out_dir, _today(today), jobs, incremental=not force, progress=progress, cache=not no_cache
+                repo,
+                None if build_all else list(provider_ids),
+                out_dir,
+                _today(today),
+                jobs,
+                incremental=not force,
+                progress=progress,
+                cache=not no_cache,
             )
     except ContentErrors as exc:
         click.echo(render(exc.diagnostics, "text"), err=True)
@@ -142,7 +155,9 @@ def build(
         if result.unchanged:
             click.echo(f"unchanged {result.provider_id}: its inputs are those of {out_dir / result.provider_id}, not rebuilt")
         elif result.ok:
-            click.echo(f"built {result.provider_id}: {result.pages} pages in {result.seconds:.1f} s{cache_note(result)} -> {out_dir / result.provider_id}")
+            click.echo(
+                f"built {result.provider_id}: {result.pages} pages in {result.seconds:.1f} s{cache_note(result)} -> {out_dir / result.provider_id}"
+            )
         else:
             failed.append(result.provider_id)
             click.echo(f"build of {result.provider_id} failed; its previous site is kept:", err=True)
@@ -160,7 +175,9 @@ def cache_note(result) -> str:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--by", "by", metavar="NAME", help="The expert (or, for a provider's page, the editor) who approved, as named in provider.yml.")
+@click.option(
+    "--by", "by", metavar="NAME", help="The expert (or, for a provider's page, the editor) who approved, as named in provider.yml."
+)
 @click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Date of the approval (default: today).")
 @click.option("--safety", is_flag=True, help="A national text: mark the approval a safety correction, published on every site at once.")
 @click.option("--from-review", "from_review", is_flag=True, help="Record the approvals a GitHub review gives (used by the workflow).")
@@ -294,7 +311,9 @@ def adopt(obj: Context, common_id: str, provider_id: str, name: str | None) -> N
         raise click.BadParameter("use lowercase letters a-z, digits and hyphens", param_hint="--name")
     repo = obj.repo
     path = scaffold_overlay(repo, repo.load(), common_id, provider_id, name)
-    click.echo(f"created {repo.rel(path)}: add local text and locations, then have an expert run 'hcweb approve {repo.rel(path)} --by NAME'")
+    click.echo(
+        f"created {repo.rel(path)}: add local text and locations, then have an expert run 'hcweb approve {repo.rel(path)} --by NAME'"
+    )
 
 
 @cli.group()
@@ -388,10 +407,19 @@ def serve(obj: Context, provider_id: str, host: str, port: int, today: dt.dateti
 @cli.command("check-approvals")
 @click.option("--base", required=True, metavar="REF", help="The revision the pull request starts from, e.g. origin/main.")
 @click.option(
-    "--reviews", "reviews_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+    "--reviews",
+    "reviews_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
     help="The pull request's reviews as GitHub's REST API lists them (JSON).",
 )
-@click.option("--pr", "pull_request", type=click.IntRange(min=1), metavar="N", help="Fetch the reviews of pull request N from GitHub (GITHUB_TOKEN, GITHUB_REPOSITORY).")
+@click.option(
+    "--pr",
+    "pull_request",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Fetch the reviews of pull request N from GitHub (GITHUB_TOKEN, GITHUB_REPOSITORY).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True, help="Output format.")
 @pass_context
 def check_approvals_command(obj: Context, base: str, reviews_file: Path | None, pull_request: int | None, fmt: str) -> None:
@@ -417,7 +445,9 @@ def check_approvals_command(obj: Context, base: str, reviews_file: Path | None, 
 
 @cli.command("affected")
 @click.option("--base", required=True, metavar="REV", help="The revision to compare the working tree with, e.g. origin/main.")
-@click.option("--format", "fmt", type=click.Choice(["list", "json", "github-matrix"]), default="list", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["list", "json", "github-matrix"]), default="list", show_default=True, help="Output format."
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def affected_command(obj: Context, base: str, fmt: str, today: dt.datetime | None) -> None:
@@ -451,7 +481,13 @@ def _report_sync(result, what: str) -> None:
 
 
 @sync.command("waiting-times")
-@click.option("--from", "source", required=True, metavar="URL|FILE", help="The feed: a CSV or JSON file or URL with one row per code, location and figure.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="URL|FILE",
+    help="The feed: a CSV or JSON file or URL with one row per code, location and figure.",
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def sync_waiting_times(obj: Context, source: str, today: dt.datetime | None) -> None:

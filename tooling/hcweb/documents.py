@@ -59,9 +59,7 @@ ContentLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-ContentLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+ContentLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 @dataclass
@@ -207,21 +205,29 @@ class _NodeWalker:
     def to_data(self, node: yaml.Node, path: Key) -> Any:
         if len(path) > MAX_DEPTH:
             self.problems.append(
-                error(self.rel, self.line(node), "yaml-depth", f"the value here is nested more than {MAX_DEPTH} levels deep; content never needs that")
+                error(
+                    self.rel,
+                    self.line(node),
+                    "yaml-depth",
+                    f"the value here is nested more than {MAX_DEPTH} levels deep; content never needs that",
+                )
             )
             return None
         if id(node) in self._seen:
             # The composer hands back the same node for an alias: refuse them, so an
             # alias bomb cannot expand into gigabytes.
             self.problems.append(
-                error(self.rel, self.line(node), "yaml-alias", "YAML anchors and aliases (& and *) are not allowed in content; write the value out")
+                error(
+                    self.rel,
+                    self.line(node),
+                    "yaml-alias",
+                    "YAML anchors and aliases (& and *) are not allowed in content; write the value out",
+                )
             )
             return None
         self._seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
-            self.problems.append(
-                error(self.rel, self.line(node), "yaml-tag", f"the YAML tag {node.tag!r} is not allowed in content")
-            )
+            self.problems.append(error(self.rel, self.line(node), "yaml-tag", f"the YAML tag {node.tag!r} is not allowed in content"))
             return None
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
@@ -236,9 +242,7 @@ class _NodeWalker:
                 if not isinstance(key, str):
                     key = str(key)
                 if key in result:
-                    self.problems.append(
-                        error(self.rel, self.line(key_node), "yaml-duplicate-key", f"'{key}' is written twice; keep one")
-                    )
+                    self.problems.append(error(self.rel, self.line(key_node), "yaml-duplicate-key", f"'{key}' is written twice; keep one"))
                     continue
                 self.lines.lines[path + (key,)] = self.line(key_node)
                 result[key] = self.to_data(value_node, path + (key,))

@@ -194,7 +194,9 @@ def fetch_reviews(pull_request: int, environ: Mapping[str, str] | None = None) -
             try:
                 data = response.json()
             except ValueError:
-                raise GitHubUnavailable(f"GitHub's answer for page {page} of the reviews of pull request {pull_request} is not JSON") from None
+                raise GitHubUnavailable(
+                    f"GitHub's answer for page {page} of the reviews of pull request {pull_request} is not JSON"
+                ) from None
             where = f"GitHub's page {page} of the reviews of pull request {pull_request}"
             if not isinstance(data, list):
                 raise GitHubUnavailable(f"{where} is {_kind(data)}, not a list of reviews; check GITHUB_API_URL")
@@ -203,8 +205,12 @@ def fetch_reviews(pull_request: int, environ: Mapping[str, str] | None = None) -
             if not url:
                 return reviews
             if _origin(url) != origin:
-                raise GitHubUnavailable(f"GitHub's next page of reviews is on another host ({shown_url(url)[:80]}); refusing to send the token there")
-    raise GitHubUnavailable(f"pull request {pull_request} has more than {MAX_PAGES * PER_PAGE} reviews; check them with --reviews FILE instead")
+                raise GitHubUnavailable(
+                    f"GitHub's next page of reviews is on another host ({shown_url(url)[:80]}); refusing to send the token there"
+                )
+    raise GitHubUnavailable(
+        f"pull request {pull_request} has more than {MAX_PAGES * PER_PAGE} reviews; check them with --reviews FILE instead"
+    )
 
 
 def _origin(url: str) -> tuple[str, str]:

@@ -25,8 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 # Note types of the admonition and details extensions, which become classes.
 NOTE_TYPES = frozenset(
-    "note abstract summary tldr info todo tip hint important success check done question help faq "
-    "warning caution attention failure fail missing danger error bug example quote cite".split()
+    ["note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite"]
 )
 # Classes content may carry: those the extensions write, and the few the design styles for authors.
 CONTENT_CLASSES = NOTE_TYPES | {"admonition", "admonition-title", "headerlink", "toc"}
@@ -61,9 +60,7 @@ ELEMENT_ATTRIBUTES: dict[str, frozenset[str]] = {
     }.items()
 }
 ELEMENTS = frozenset(
-    "p br hr h1 h2 h3 h4 h5 h6 em strong b i s del ins sub sup small mark abbr code pre kbd samp var q cite dfn "
-    "blockquote ul ol li dl dt dd a img figure figcaption table caption thead tbody tfoot tr th td colgroup col "
-    "div span details summary time wbr iframe".split()
+    ["p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "s", "del", "ins", "sub", "sup", "small", "mark", "abbr", "code", "pre", "kbd", "samp", "var", "q", "cite", "dfn", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col", "div", "span", "details", "summary", "time", "wbr", "iframe"]
 )
 SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -97,9 +94,7 @@ class SafeAttrListTreeprocessor(AttrListTreeprocessor):
         refused: list[str] = []
         remainder = ""
         for part in _split_attrs(attrs_string):
-            if part.startswith("#") and _ID.fullmatch(part[1:]):
-                kept.append(part)
-            elif part.startswith(".") and part[1:] in CONTENT_CLASSES:
+            if part.startswith("#") and _ID.fullmatch(part[1:]) or part.startswith(".") and part[1:] in CONTENT_CLASSES:
                 kept.append(part)
             else:
                 refused.append(part.split("=", 1)[0])

@@ -555,7 +555,10 @@ class Policy:
             main_branch=text(data, "main_branch") or defaults.main_branch,
             stale_max_days=number("stale_max_days"),
             coordinators_team=text(data, "coordinators_team"),
-            **{key: limit(key) for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")},
+            **{
+                key: limit(key)
+                for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")
+            },
         )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import git
 
@@ -270,7 +270,7 @@ class GitView:
         return [commit for commit, _ in self._head_history.get(rel, [])]
 
     def commit_date(self, commit: str) -> dt.date:
-        return dt.datetime.fromtimestamp(self.repo.commit(commit).committed_date, dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(self.repo.commit(commit).committed_date, dt.UTC).date()
 
     def written_on(self, rel: str, same: Callable[[str], bool]) -> dt.date | None:
         """The date of the oldest commit (reachable from HEAD) whose version of ``rel`` passes ``same``: since then

@@ -146,5 +146,17 @@ def stale(content: Content, git: GitView, today: dt.date) -> Report:
                         "experts": ask(provider, text.specialty),
                     }
                 )
-    columns = ["provider", "overlay", "text", "approved", "approved_on", "current", "changed_on", "days_stale", "error_from", "safety", "experts"]
+    columns = [
+        "provider",
+        "overlay",
+        "text",
+        "approved",
+        "approved_on",
+        "current",
+        "changed_on",
+        "days_stale",
+        "error_from",
+        "safety",
+        "experts",
+    ]
     return Report(columns, rows, f"Stale local approvals as of {today.isoformat()}")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .diagnostics import Diagnostic, error
 from .documents import editor_lines

@@ -14,7 +14,9 @@ import re
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-_ACTIVE = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video", "set", "animate", "discard"})
+_ACTIVE = frozenset(
+    {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video", "set", "animate", "discard"}
+)
 _LINK_ATTRIBUTES = frozenset({"href", "src"})
 _URL_IN_STYLE = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)", re.I)
 _IMPORT = re.compile(r"@import", re.I)
@@ -38,7 +40,7 @@ def svg_problems(data: bytes) -> list[str]:
             if local.startswith("on"):
                 problems.append(f"the attribute {local}= runs a script when the image is opened")
             elif local in _LINK_ATTRIBUTES and not value.strip().startswith("#"):
-                problems.append(f"<{name} {local}=\"{value[:60]}\"> refers to something outside the image")
+                problems.append(f'<{name} {local}="{value[:60]}"> refers to something outside the image')
             elif local == "style" and _URL_IN_STYLE.search(value):
                 problems.append("a style= in the SVG loads a file with url()")
     return sorted(set(problems))

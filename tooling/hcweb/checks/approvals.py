@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 
 # What a preview of the working tree may show before anyone approved it: the author sees these as warnings.
 UNTIL_APPROVED = frozenset(
-    {"national-unapproved", "local-unapproved", "approval-missing", "approval-before-text", "approval-stale-expired", "approval-revision-missing"}
+    {
+        "national-unapproved",
+        "local-unapproved",
+        "approval-missing",
+        "approval-before-text",
+        "approval-stale-expired",
+        "approval-revision-missing",
+    }
 )
 
 
@@ -64,7 +71,12 @@ def _approver(rel: str, line: int, name: str | None, provider: Provider, special
     expert = provider.expert(name)
     if expert is None:
         return [
-            error(rel, line, "approver-not-expert", f"'{name}' is not an expert of {provider.name}, so cannot {what} (its experts: {_experts(provider)})")
+            error(
+                rel,
+                line,
+                "approver-not-expert",
+                f"'{name}' is not an expert of {provider.name}, so cannot {what} (its experts: {_experts(provider)})",
+            )
         ]
     if not expert.may_approve(specialty):
         able = [e.name for e in provider.experts if specialty in e.specialties or not e.specialties]
@@ -241,14 +253,23 @@ def _pinned(context: CheckContext, overlay: Overlay, text: NationalText, recorde
             f"'{text.id}' has a safety correction from its owner; this site publishes the corrected text now, with a note that "
             f"local review is pending. Re-evaluate it: see 'hcweb diff {overlay.rel}', then approve",
         )
-    changed = f"its owner approved a new revision on {since.isoformat()}, {days(age)} ago" if since else "its owner has not approved the change yet"
+    changed = (
+        f"its owner approved a new revision on {since.isoformat()}, {days(age)} ago"
+        if since
+        else "its owner has not approved the change yet"
+    )
     limit = context.content.policy.stale_max_days
     message = (
         f"'{text.id}' has changed since it was approved here on {approved_on} ({changed}); the site keeps showing "
         f"the approved revision {recorded} until an expert re-evaluates it: see 'hcweb diff {overlay.rel}', then approve"
     )
     if age > limit:
-        return error(overlay.rel, line, "approval-stale-expired", f"{message}. It has been stale for more than {limit} days (hcweb.yml stale_max_days)")
+        return error(
+            overlay.rel,
+            line,
+            "approval-stale-expired",
+            f"{message}. It has been stale for more than {limit} days (hcweb.yml stale_max_days)",
+        )
     return warning(overlay.rel, line, "approval-stale", message)
 
 
@@ -286,4 +307,3 @@ def _page(context: CheckContext, provider: Provider, page: ProviderPage) -> list
     if not local_changed:
         found += _dates(context, rel, lines, approval, [page_part(page)], "approve it again with today's date")
     return found
-

@@ -69,7 +69,14 @@ def check(context: CheckContext) -> list[Diagnostic]:
         fetched = _day(entry.get("fetched"))
         rel, lines = snapshots.helsenorge_files[url]
         if fetched and fetched > context.today:
-            found.append(warning(rel, lines("fetched"), "helsenorge-future", f"the summary of {url} is dated {fetched.isoformat()}, after today; run 'hcweb sync helsenorge'"))
+            found.append(
+                warning(
+                    rel,
+                    lines("fetched"),
+                    "helsenorge-future",
+                    f"the summary of {url} is dated {fetched.isoformat()}, after today; run 'hcweb sync helsenorge'",
+                )
+            )
         elif fetched and (context.today - fetched).days > policy.helsenorge_max_age_days:
             found.append(
                 warning(

@@ -15,4 +15,6 @@ def date_problems(rel: str, lines: LineMap, path: tuple, value: Any, today: dt.d
     day = parse_date(value)
     if day is None or day <= today:
         return []
-    return [error(rel, lines(*path), "date-in-future", f"the {what} date {day.isoformat()} is in the future (today is {today.isoformat()})")]
+    return [
+        error(rel, lines(*path), "date-in-future", f"the {what} date {day.isoformat()} is in the future (today is {today.isoformat()})")
+    ]

@@ -29,7 +29,9 @@ def scan(body: str, rel: str, first_line: int, policy: Policy) -> list[Diagnosti
     Include directives are left out (as blank lines, so that lines keep their numbers): what they
     bring in is checked where it is written, and the finished page again by the build.
     """
-    findings = check_markdown(_without_directives(body, first_line), policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file)
+    findings = check_markdown(
+        _without_directives(body, first_line), policy.iframe_hosts, policy.max_heading_level, policy.max_headings_per_file
+    )
     return [error(rel, first_line + finding.offset, finding.code, finding.message) for finding in findings]
 
 
@@ -52,7 +54,9 @@ def check(context: CheckContext) -> list[Diagnostic]:
             found += scan(snippet.body, snippet.rel, 1, policy)
         for location in provider.locations:
             if location.transport:  # Markdown in the registry, shown on the location's page
-                found += _registry_markdown(location.transport, provider.rel, provider.lines("locations", location.index, "transport"), policy)
+                found += _registry_markdown(
+                    location.transport, provider.rel, provider.lines("locations", location.index, "transport"), policy
+                )
         found += _pinned_revisions(context, provider)
     return found
 

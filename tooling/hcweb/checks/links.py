@@ -20,7 +20,7 @@ LOCATION_ANCHORS = {"contact", "getting-here", "departments", "offered"}
 
 def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[str] | None]:
     """Every page URL of the site, with its section ids (None: any anchor is accepted)."""
-    pages: dict[str, set[str] | None] = {url: None for url in GENERATED_URLS}
+    pages: dict[str, set[str] | None] = dict.fromkeys(GENERATED_URLS)
     pages["/events/"] = {event.slug for event in provider.events}
     for location in provider.locations:
         pages[f"/locations/{location.id}/"] = set(LOCATION_ANCHORS)

@@ -51,7 +51,12 @@ def _review(context: CheckContext, text: NationalText) -> list[Diagnostic]:
         ]
     if (due - context.today).days <= policy.review_warning_days:
         return [
-            warning(text.rel, line, "review-due-soon", f"the professional review is due on {due.isoformat()}, in {(due - context.today).days} days")
+            warning(
+                text.rel,
+                line,
+                "review-due-soon",
+                f"the professional review is due on {due.isoformat()}, in {(due - context.today).days} days",
+            )
         ]
     return []
 
@@ -71,16 +76,31 @@ def _structure(text: NationalText) -> list[Diagnostic]:
             )
         elif not SECTION_ID.match(heading.id):
             found.append(
-                error(text.rel, heading.line, "section-id", f"the section id '{heading.id}' may use only lowercase letters a-z, digits and hyphens")
+                error(
+                    text.rel,
+                    heading.line,
+                    "section-id",
+                    f"the section id '{heading.id}' may use only lowercase letters a-z, digits and hyphens",
+                )
             )
         elif heading.id in seen:
             found.append(
-                error(text.rel, heading.line, "section-id", f"the section id '{heading.id}' is already used on line {seen[heading.id]}; ids must be unique in a text")
+                error(
+                    text.rel,
+                    heading.line,
+                    "section-id",
+                    f"the section id '{heading.id}' is already used on line {seen[heading.id]}; ids must be unique in a text",
+                )
             )
         else:
             seen[heading.id] = heading.line
     for directive in directives(text.body, text.body_line):
         found.append(
-            error(text.rel, directive.line, "include-in-national", "a national text cannot include other files; only overlays and snippets can")
+            error(
+                text.rel,
+                directive.line,
+                "include-in-national",
+                "a national text cannot include other files; only overlays and snippets can",
+            )
         )
     return found

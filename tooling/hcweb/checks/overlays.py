@@ -80,7 +80,12 @@ def _local_references(provider: Provider, overlay: Overlay) -> list[Diagnostic]:
     department = overlay.department
     if department and provider.department(department) is None:
         found.append(
-            error(overlay.rel, overlay.lines("department"), "unknown-department", f"'{department}' is not a department of {provider.name} in provider.yml")
+            error(
+                overlay.rel,
+                overlay.lines("department"),
+                "unknown-department",
+                f"'{department}' is not a department of {provider.name} in provider.yml",
+            )
         )
     return found
 
@@ -93,7 +98,12 @@ def _anchors(expansion: Expansion) -> list[Diagnostic]:
             first_rel, first_line = seen[anchor.id]
             where = f"line {first_line}" if first_rel == anchor.rel else f"{first_rel}:{first_line}"
             found.append(
-                error(anchor.rel, anchor.line, "duplicate-anchor", f"the section id '{anchor.id}' appears twice on this page (first at {where}); give one of them another id")
+                error(
+                    anchor.rel,
+                    anchor.line,
+                    "duplicate-anchor",
+                    f"the section id '{anchor.id}' appears twice on this page (first at {where}); give one of them another id",
+                )
             )
         else:
             seen[anchor.id] = (anchor.rel, anchor.line)

@@ -22,12 +22,12 @@ def check(context: CheckContext) -> list[Diagnostic]:
             continue  # unreadable or broken YAML, already reported
         rel, lines = provider.rel, provider.lines
         if provider.id in RESERVED_IDS:
-            found.append(error(rel, lines("id"), "provider-id", f"'{provider.id}' is reserved for {RESERVED_IDS[provider.id]}; choose another id"))
+            found.append(
+                error(rel, lines("id"), "provider-id", f"'{provider.id}' is reserved for {RESERVED_IDS[provider.id]}; choose another id")
+            )
         declared = text(provider.data, "id")
         if declared and declared != provider.id:
-            found.append(
-                error(rel, lines("id"), "provider-id", f"the id '{declared}' must be the folder name '{provider.id}'")
-            )
+            found.append(error(rel, lines("id"), "provider-id", f"the id '{declared}' must be the folder name '{provider.id}'"))
         found += _duplicates(rel, lines, "experts", "name", provider.data, "an expert")
         found += _duplicates(rel, lines, "locations", "id", provider.data, "a location id")
         departments = [
@@ -42,7 +42,12 @@ def check(context: CheckContext) -> list[Diagnostic]:
                 seen[department_id] += 1
                 if seen[department_id] == 2:
                     found.append(
-                        error(rel, lines(*path), "duplicate-id", f"the department id '{department_id}' is used twice in this provider; department ids must be unique")
+                        error(
+                            rel,
+                            lines(*path),
+                            "duplicate-id",
+                            f"the department id '{department_id}' is used twice in this provider; department ids must be unique",
+                        )
                     )
     return found + _shared_accounts(context)
 

@@ -31,7 +31,14 @@ def check(context: CheckContext) -> list[Diagnostic]:
     for media in context.content.media.values():
         owner = media.owner
         if owner and owner not in context.content.providers:
-            found.append(error(media.sidecar_rel, media.lines("owner"), "unknown-provider", f"the owner '{owner}' is not a provider in content/providers/"))
+            found.append(
+                error(
+                    media.sidecar_rel,
+                    media.lines("owner"),
+                    "unknown-provider",
+                    f"the owner '{owner}' is not a provider in content/providers/",
+                )
+            )
     return found
 
 
@@ -41,7 +48,9 @@ def _urls(provider: Provider) -> list[Diagnostic]:
     for url, rel, line in site_urls(provider):
         if is_reserved(url):
             what = GENERATED_URLS.get(url, "a generated page")
-            found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, which is reserved for {what}; rename the file"))
+            found.append(
+                error(rel, line, "duplicate-url", f"this page would be served at {url}, which is reserved for {what}; rename the file")
+            )
         elif url in taken:
             found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, like {taken[url]}; rename one of them"))
         else:
@@ -49,11 +58,22 @@ def _urls(provider: Provider) -> list[Diagnostic]:
     for page in provider.pages:
         for part in page.path.split("/"):
             if not SECTION_ID.match(part):
-                found.append(error(page.rel, 1, "file-name", f"'{part}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens"))
+                found.append(
+                    error(
+                        page.rel, 1, "file-name", f"'{part}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens"
+                    )
+                )
                 break
     for overlay in provider.overlays:
         if not SECTION_ID.match(overlay.slug):
-            found.append(error(overlay.rel, 1, "file-name", f"'{overlay.slug}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens"))
+            found.append(
+                error(
+                    overlay.rel,
+                    1,
+                    "file-name",
+                    f"'{overlay.slug}' cannot be part of a web address: use lowercase letters a-z, digits and hyphens",
+                )
+            )
     return found
 
 
@@ -63,7 +83,9 @@ def _events(context: CheckContext, provider: Provider) -> list[Diagnostic]:
     for event in provider.events:
         location = event.location_id
         if location and provider.data and provider.location(location) is None:
-            found.append(error(event.rel, event.lines("location"), "unknown-location", f"'{location}' is not a location of {provider.name}"))
+            found.append(
+                error(event.rel, event.lines("location"), "unknown-location", f"'{location}' is not a location of {provider.name}")
+            )
         start, end = event.start, event.end
         if start is None and isinstance(event.meta.get("start"), str):
             found.append(error(event.rel, event.lines("start"), "schema", "'start' is not a real date and time"))
@@ -76,7 +98,12 @@ def _events(context: CheckContext, provider: Provider) -> list[Diagnostic]:
                 found.append(error(event.rel, event.lines("related", index), "unknown-text", f"there is no national text '{text_id}'"))
             elif text_id not in adopted:
                 found.append(
-                    warning(event.rel, event.lines("related", index), "related-not-adopted", f"{provider.name} has not adopted '{text_id}', so the event shows only on the events page")
+                    warning(
+                        event.rel,
+                        event.lines("related", index),
+                        "related-not-adopted",
+                        f"{provider.name} has not adopted '{text_id}', so the event shows only on the events page",
+                    )
                 )
     return found
 
@@ -86,13 +113,23 @@ def _pages(provider: Provider) -> list[Diagnostic]:
     for document in (*provider.pages, *provider.events):
         for directive in directives(document.body, document.body_line):
             found.append(
-                error(document.rel, directive.line, "include-in-page", "includes work in overlays and snippets only; on this page the line would be shown as it is")
+                error(
+                    document.rel,
+                    directive.line,
+                    "include-in-page",
+                    "includes work in overlays and snippets only; on this page the line would be shown as it is",
+                )
             )
     for page in provider.pages:
         responsible = page.responsible
         if responsible and provider.data and provider.expert(responsible.name) is None:
             found.append(
-                warning(page.rel, page.lines("responsible", "name"), "responsible-not-expert", f"'{responsible.name}' is not listed among the experts of {provider.name}")
+                warning(
+                    page.rel,
+                    page.lines("responsible", "name"),
+                    "responsible-not-expert",
+                    f"'{responsible.name}' is not listed among the experts of {provider.name}",
+                )
             )
     return found
 

@@ -70,7 +70,9 @@ def session(retries: int = 2, backoff: float = 0.5) -> requests.Session:
     http = requests.Session()
     http.headers["User-Agent"] = USER_AGENT
     http.max_redirects = MAX_REDIRECTS
-    retry = Retry(total=retries, backoff_factor=backoff, status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",), raise_on_status=False)
+    retry = Retry(
+        total=retries, backoff_factor=backoff, status_forcelist=(429, 500, 502, 503, 504), allowed_methods=("GET",), raise_on_status=False
+    )
     adapter = HTTPAdapter(max_retries=retry)
     http.mount("http://", adapter)
     http.mount("https://", adapter)

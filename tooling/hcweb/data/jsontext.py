@@ -80,7 +80,11 @@ def check_bounds(text: str) -> None:
         if token in ("[", "{"):
             stack.append([token, -1 if token == "[" else None])
             if len(stack) > MAX_DEPTH:
-                raise JsonProblem(_line(text, match.start()), _holder(_path(stack[:-1])), f"is nested more than {MAX_DEPTH} levels deep (lists or groups inside each other)")
+                raise JsonProblem(
+                    _line(text, match.start()),
+                    _holder(_path(stack[:-1])),
+                    f"is nested more than {MAX_DEPTH} levels deep (lists or groups inside each other)",
+                )
         elif token[0] in "-0123456789" and len(token) > MAX_NUMBER_CHARS:
             digits = sum(ch.isdigit() for ch in token)
             raise JsonProblem(_line(text, match.start()), _path(stack), f"is a number of {digits} digits, which cannot be a real figure")

@@ -116,7 +116,11 @@ def _checked_figures(snapshot: dict, schemas: Schemas) -> list[tuple[dict, int]]
     if not isinstance(figures, list):
         return []
     alone = {"source": "-", "synced": "2000-01-01"}
-    return [(figure, index) for index, figure in enumerate(figures) if not schemas.validate("waiting-times", {**alone, "figures": [figure]}, WAITING_TIMES, LineMap())]
+    return [
+        (figure, index)
+        for index, figure in enumerate(figures)
+        if not schemas.validate("waiting-times", {**alone, "figures": [figure]}, WAITING_TIMES, LineMap())
+    ]
 
 
 def load(root: Path, schemas: Schemas) -> Snapshots:

@@ -119,7 +119,7 @@ def _csv_weeks(text: str) -> int | str:
 
 def weeks_problem(value: Any) -> str | None:
     """What is wrong with a value of 'weeks' that the schema would explain badly (or not at all)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         return f"'weeks' must be a whole number of weeks from 0 to {MAX_WEEKS}; found {json.dumps(value)}"
     if isinstance(value, str) and re.fullmatch(r"[0-9]{7,}", value):
         return f"'weeks' is a number of {len(value)} digits; waiting times are given in weeks, from 0 to {MAX_WEEKS}"

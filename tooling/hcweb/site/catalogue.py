@@ -76,7 +76,12 @@ def _text_page(content: Content, git: GitView, today: dt.date, row: dict) -> Pag
     facts = [
         ("Eier", owner.name if owner else text.owner or ""),
         ("Faglig ansvarlig", f"{responsible.name}, {responsible.title}" if responsible else ""),
-        ("Godkjent", f"{approval.by}, {long_date(approval.on)}" + (" (sikkerhetsretting)" if approval.safety else "") if approval and approval.on else ""),
+        (
+            "Godkjent",
+            f"{approval.by}, {long_date(approval.on)}" + (" (sikkerhetsretting)" if approval.safety else "")
+            if approval and approval.on
+            else "",
+        ),
         ("Sist faglig gjennomgått", long_date(text.reviewed) + (f" av {text.review.by}" if text.review and text.review.by else "")),
         ("Neste gjennomgang", f"{long_date(due)} ({STATUS_WORDS[status]})"),
         ("Gjeldende versjon", text.revision),
@@ -110,7 +115,14 @@ def _text_page(content: Content, git: GitView, today: dt.date, row: dict) -> Pag
         _demote(text.body),
     ]
     label = content.policy.collections.get(text.collection, text.collection)
-    return Page(f"{text.id}.md", f"/{text.id}/", text.title, "\n".join(lines) + "\n", meta={"title": text.title, "description": text.summary}, group=label)
+    return Page(
+        f"{text.id}.md",
+        f"/{text.id}/",
+        text.title,
+        "\n".join(lines) + "\n",
+        meta={"title": text.title, "description": text.summary},
+        group=label,
+    )
 
 
 def _demote(body: str) -> str:
@@ -148,7 +160,9 @@ def _dashboard(content: Content, adoption: reports.Report, review: reports.Repor
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in review.rows:
-        lines.append(f"| {row['owner']} | {row['text']} | {md_text(row['responsible'])} | {row['due']} | {row['days_left']} | {STATUS_WORDS[row['status']]} |")
+        lines.append(
+            f"| {row['owner']} | {row['text']} | {md_text(row['responsible'])} | {row['due']} | {row['days_left']} | {STATUS_WORDS[row['status']]} |"
+        )
     return Page(
         "dashboard.md",
         "/dashboard/",
@@ -169,10 +183,14 @@ def adoption_heatmap(adoption: reports.Report, providers: list[str]) -> str:
     ]
     for column, provider in enumerate(providers):
         x = left + column * cell + cell / 2
-        parts.append(f'<text x="{x}" y="{top - 8}" transform="rotate(-45 {x} {top - 8})" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(provider)}</text>')
+        parts.append(
+            f'<text x="{x}" y="{top - 8}" transform="rotate(-45 {x} {top - 8})" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(provider)}</text>'
+        )
     for line, row in enumerate(adoption.rows):
         y = top + line * cell
-        parts.append(f'<text x="{left - 8}" y="{y + cell * 0.65}" text-anchor="end" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(row["text"])}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + cell * 0.65}" text-anchor="end" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(row["text"])}</text>'
+        )
         for column, provider in enumerate(providers):
             state = "stale" if row[provider].startswith("stale") else row[provider]
             colour = CELL_COLOURS.get(state, CELL_COLOURS["-"])
@@ -196,8 +214,12 @@ def reviews_chart(review: reports.Report, horizon: int = 730) -> str:
         y = 10 + line * bar
         days = row["days_left"]
         length = max(2, min(days, horizon) * scale) if days > 0 else 6
-        parts.append(f'<text x="{left - 8}" y="{y + bar * 0.65}" text-anchor="end" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(row["text"])}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + bar * 0.65}" text-anchor="end" font-family="sans-serif" font-size="12" fill="#1f1f1f">{escape(row["text"])}</text>'
+        )
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{length}" height="{bar - 6}" fill="{BAR_COLOURS[row["status"]]}"/>')
-        parts.append(f'<text x="{left + length + 6}" y="{y + bar * 0.65}" font-family="sans-serif" font-size="12" fill="#1f1f1f">{days} dager ({row["due"]})</text>')
+        parts.append(
+            f'<text x="{left + length + 6}" y="{y + bar * 0.65}" font-family="sans-serif" font-size="12" fill="#1f1f1f">{days} dager ({row["due"]})</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

@@ -33,7 +33,9 @@ def check_output_folder(out_dir: Path, root: Path) -> None:
     shown = str(out_dir) if target == out_dir.absolute() else f"{out_dir} (a link to {target})"
     problem = _conflict(target, root)
     if problem is not None:
-        raise OutputFolderRefused(f"refusing to build into {shown}: it {problem}; choose another --out folder, e.g. site/ in the repository")
+        raise OutputFolderRefused(
+            f"refusing to build into {shown}: it {problem}; choose another --out folder, e.g. site/ in the repository"
+        )
     for entry in _links_in(target):
         problem = _conflict(_real(entry), root)
         if problem is not None:

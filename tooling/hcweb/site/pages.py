@@ -293,7 +293,9 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
     listing = ["Her finner du adresser, telefonnumre og veibeskrivelser til stedene våre.", ""]
     for location in provider.locations:
         path, url = location_path(location.id), location_url(location.id)
-        listing.append(f"- [{md_text(location.name)}]({link(LOCATIONS.path, path)}): {md_text(location.street)}, {location.postcode} {md_text(location.city)}")
+        listing.append(
+            f"- [{md_text(location.name)}]({link(LOCATIONS.path, path)}): {md_text(location.street)}, {location.postcode} {md_text(location.city)}"
+        )
         lines = [
             f"*{LOCATION_KINDS.get(location.kind, location.kind)}*",
             "",
@@ -332,7 +334,16 @@ def _location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
                 hcweb={"jsonld": _location_jsonld(context, location, url)},
             )
         )
-    index = _generated(LOCATIONS.path, LOCATIONS.url, "Steder", listing, f"Steder der {provider.name} gir behandling.", "listing", {provider.rel}, group="Steder")
+    index = _generated(
+        LOCATIONS.path,
+        LOCATIONS.url,
+        "Steder",
+        listing,
+        f"Steder der {provider.name} gir behandling.",
+        "listing",
+        {provider.rel},
+        group="Steder",
+    )
     return [index, *pages]
 
 
@@ -411,7 +422,9 @@ def _events_page(context: SiteContext) -> Page:
             lines += ["", md_text(event.summary)]
         lines += ["", event.body.strip(), ""]
     description = f"Kurs, pasientskoler og åpne dager hos {provider.name}."
-    return _generated(EVENTS.path, EVENTS.url, "Arrangementer", lines, description, "events", {e.rel for e in provider.events} | {provider.rel})
+    return _generated(
+        EVENTS.path, EVENTS.url, "Arrangementer", lines, description, "events", {e.rel for e in provider.events} | {provider.rel}
+    )
 
 
 def _contact_page(context: SiteContext) -> Page:
@@ -435,7 +448,9 @@ def _contact_page(context: SiteContext) -> Page:
         phone = f": [{location.phone}](tel:{location.phone.replace(' ', '')})" if location.phone else ""
         lines.append(f"- [{md_text(location.name)}]({link(CONTACT.path, location_path(location.id))}){phone}")
     lines += ["", "Ved akutt sykdom eller skade: ring medisinsk nødtelefon 113. Legevakt: 116 117."]
-    return _generated(CONTACT.path, CONTACT.url, "Kontakt oss", lines, f"Kontaktinformasjon for {provider.name}.", "contact", {provider.rel})
+    return _generated(
+        CONTACT.path, CONTACT.url, "Kontakt oss", lines, f"Kontaktinformasjon for {provider.name}.", "contact", {provider.rel}
+    )
 
 
 def _accessibility_page(context: SiteContext) -> Page:
