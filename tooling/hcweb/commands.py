@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,12 +13,11 @@ from .diagnostics import Diagnostic
 from .diagnostics import strict as make_strict
 from .errors import ContentErrors, UnknownProvider
 from .repo import Content, Repository
-from .site.build import BuildResult, build_sites, design_digest, provider_site, renderers, tidy
-from .site.output import check_output_folder
+from .site import render_cache
+from .site.build import BuildResult, Progress, Rendering, RenderSettings, design_digest, merge_and_render, provider_site, renderers
+from .site.outputs import OutputFolder
 from .site.pages import SiteContext
-from .sources import remember as remember_sources
-from .sources import remember_shared_checked, shared_checked, source_hashes
-from .sources import unchanged as sources_unchanged
+from .sources import BuildPlan, source_hashes
 
 
 @dataclass
@@ -56,14 +56,22 @@ def build_catalogue(repo: Repository, out_dir: Path, today: dt.date, incremental
     """
     from .site.catalogue import catalogue_site
 
-    check_output_folder(out_dir, repo.root)
+    output = OutputFolder.checked(out_dir, repo.root)
     content = repo.load()
     errors = [d for d in checks.run_all(content, today, git=repo.git) if d.is_error and d.path.startswith("content/common/")]
     if errors:
         raise ContentErrors(errors, "catalogue build")
     site = catalogue_site(content, repo.git, today, repo.overrides_dir)
-    media = repo.content_dir / "media"
-    return build_sites([site], out_dir, media, design=design_digest(repo.overrides_dir), incremental=incremental, cache=cache)[0]
+    settings = RenderSettings(
+        repo.content_dir / "media", design_digest(repo.overrides_dir), incremental, output.cache_dir if cache else None
+    )
+    with output.locked(), Rendering(output) as rendering:
+        merge_and_render([site], output, settings, rendering)
+        (result,) = rendering.finish()
+        rendering.publish()
+        if cache:
+            render_cache.prune(output.cache_dir)
+    return result
 
 
 def read_codeowners(repo: Repository) -> str | None:
@@ -93,7 +101,7 @@ def build(
     jobs: int = 1,
     approved_only: bool = True,
     incremental: bool = True,
-    progress=None,
+    progress: Progress | None = None,
     cache: bool = True,
 ) -> tuple[Validation, list[BuildResult]]:
     """Validate, then build the sites; refuses (ContentErrors) when the content has errors, and
@@ -104,63 +112,58 @@ def build(
     last good build is neither read, checked nor built again (its warnings are shown again); when
     only some providers' files changed, only those are read and checked; when anything shared
     changed, everything is. Then a site whose merged pages did not change is not rendered again
-    (build_sites), and a rendered one takes unchanged parts and pages from the render cache.
+    (site.build.prepare), and a rendered one takes unchanged parts and pages from the render cache.
+    With workers (``jobs``), the checks run while they render; nothing is published unless they pass.
     """
-    check_output_folder(out_dir, repo.root)
+    output = OutputFolder.checked(out_dir, repo.root)
     design = design_digest(repo.overrides_dir)
-    sources = source_hashes(repo, today, design, approved_only)
-    known: dict[str, tuple[int, list[Diagnostic]]] = {}  # sites whose sources did not change: (pages, warnings)
-    shared_warnings = shared_checked(out_dir, sources.shared) if provider_ids is None else []
-    for provider_id in (provider_ids or sorted(sources.providers)) if incremental and shared_warnings is not None else []:
-        last = sources_unchanged(out_dir, provider_id, sources.key(provider_id))
-        if last is not None:
-            known[provider_id] = last
-    wanted = set(provider_ids or sources.providers)
-    skipped = {pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in known.items()}
-    if known and known.keys() == wanted:
-        # Nothing any of the sites is made from changed: nothing to read, check or build.
-        warnings = sorted({d for _, found in known.values() for d in found} | set(shared_warnings or []))
-        tidy(out_dir)
-        return Validation(warnings), [skipped[pid] for pid in provider_ids or sorted(skipped)]
-    workers = min(jobs, len(wanted - known.keys()))
-    with renderers(workers, getattr(progress, "pages", None)) as pool:  # they start while the content is checked
-        scoped = provider_ids is not None or bool(known)
-        content = repo.load(only_provider=(wanted - known.keys()) if scoped else None)
+    plan = BuildPlan.make(output, source_hashes(repo, today, design, approved_only), provider_ids, incremental)  # 1. plan
+    if plan.up_to_date:
+        output.tidy()
+        return Validation(plan.known_warnings()), _in_order(plan, [])
+    pages_progress = getattr(progress, "pages", None)
+    with renderers(min(jobs, len(plan.to_build)), pages_progress) as pool:  # the workers start while the content is read
+        content = repo.load(only_provider=plan.to_read)  # 2. load and check
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
-        selected = [pid for pid in provider_ids or sorted(content.providers) if pid not in known]
-        validation = Validation([])
+        check = functools.cache(lambda: _checked(plan, content, repo, today, approved_only))  # once, before or while rendering
+        specs = [
+            provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir)
+            for pid in plan.selected(content)
+        ]
+        settings = RenderSettings(
+            repo.content_dir / "media", design, incremental, output.cache_dir if cache else None, parts=len(specs) > 1
+        )
+        with output.locked(), Rendering(output, pool, progress, pages_progress) as rendering:
+            if pool is None:
+                check()
+            try:
+                merge_and_render(specs, output, settings, rendering)  # 3-5. merge, compare, render
+            except Exception:
+                check()  # content the checks refuse may not even merge: say so, not how merging failed
+                raise
+            validation = check()
+            built = rendering.finish()
+            rendering.publish()  # 6. publish
+            plan.remember(output, source_hashes(repo, today, design, approved_only), content, validation.warnings, built)
+            if cache:
+                render_cache.prune(output.cache_dir)
+    return validation, _in_order(plan, built)
 
-        def check() -> None:
-            """Every check of what was read; the build is refused on any error (nothing is swapped in)."""
-            found: list[Diagnostic] = [d for _, warnings in known.values() for d in warnings]
-            if not scoped:
-                found += checks.run_all(content, today, git=repo.git)
-            else:
-                if provider_ids is None:
-                    # Every shared file passed with these sources (shared_checked), and so did every provider not read now.
-                    found += content.problems + (shared_warnings or [])
-                for provider_id in selected:
-                    found += checks.run_all(content, today, provider_id, repo.git)
-            if not approved_only:
-                found = approvals.for_preview(found)
-            validation.diagnostics = sorted(set(found))
-            if validation.errors:
-                raise ContentErrors(validation.diagnostics, "build")
 
-        def remember(built: list[BuildResult]) -> None:
-            """Under the output lock: what each site was made from, if no file changed while it was built."""
-            after = source_hashes(repo, today, design, approved_only)
-            if provider_ids is None and not scoped:
-                remember_shared_checked(out_dir, sources.shared if after.shared == sources.shared else None, validation.warnings)
-            for result in built:
-                key = sources.key(result.provider_id)
-                if result.ok and key == after.key(result.provider_id):
-                    concerning = checks.concerning(validation.warnings, content, result.provider_id)
-                    remember_sources(out_dir, result.provider_id, key, result.pages, concerning)
+def _checked(plan: BuildPlan, content: Content, repo: Repository, today: dt.date, approved_only: bool) -> Validation:
+    """Every check the plan calls for; the build is refused (ContentErrors) on any error: nothing is published."""
+    found = plan.check(content, today, repo.git)
+    if not approved_only:
+        found = approvals.for_preview(found)
+    validation = Validation(sorted(set(found)))
+    if validation.errors:
+        raise ContentErrors(validation.diagnostics, "build")
+    return validation
 
-        specs = [provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir) for pid in selected]
-        media = repo.content_dir / "media"
-        built = build_sites(specs, out_dir, media, workers, design, incremental, progress, cache, pool, gate=check, after=remember)
-    results = {**skipped, **{result.provider_id: result for result in built}}
-    return validation, [results[pid] for pid in provider_ids or sorted(results)]
+
+def _in_order(plan: BuildPlan, built: list[BuildResult]) -> list[BuildResult]:
+    """The results of the sites asked for (every site: by name), those the plan found up to date included."""
+    results = {pid: BuildResult(pid, True, pages, unchanged=True) for pid, (pages, _) in plan.known.items()}
+    results.update((result.provider_id, result) for result in built)
+    return [results[pid] for pid in plan.provider_ids or sorted(results)]

@@ -7,7 +7,7 @@ When neither the provider's part nor the shared part changed since the site's la
 build, its files are neither read nor checked again: they passed every check then, with the
 same shared content (a build refuses any content with errors), so they pass now. Anything
 else goes through loading, checking and merging, and then the exact comparison of the
-merged pages (site_inputs) decides.
+merged pages (site_inputs) decides. The records live in the output folder (site/outputs.py).
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import checks
 from .diagnostics import Diagnostic
-from .files import write_atomic
-from .repo import PROVIDER_FILE, Repository
+from .repo import PROVIDER_FILE, Content, GitView, Repository
 
-RECORDS = ".hcweb-inputs"
+if TYPE_CHECKING:
+    from .site.outputs import OutputFolder
 SHARED_FOLDERS = ("schemas", "content/common", "content/media", "data")
 
 
@@ -98,50 +100,119 @@ def source_hashes(repo: Repository, today: dt.date, design: str, approved_only: 
     return Sources(shared.hexdigest(), providers)
 
 
-def _read(record: Path, key: str | None) -> tuple[dict, list[Diagnostic]] | None:
-    """A record and its warnings, when it was written for ``key``; else None (also when it cannot be read)."""
-    if key is None:
+def _read(data: dict | None, key: str | None) -> tuple[dict, list[Diagnostic]] | None:
+    """A record and its warnings, when it was written for ``key``; else None (also when it is damaged)."""
+    if key is None or data is None or data.get("key") != key:
         return None
     try:
-        data = json.loads(record.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key:
-            return None
         return data, [Diagnostic.from_dict(entry) for entry in data["warnings"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write(record: Path, key: str, warnings: list[Diagnostic], **more) -> None:
-    write_atomic(record, json.dumps({"key": key, **more, "warnings": [d.as_dict() for d in warnings]}, ensure_ascii=False))
+def _record(key: str, warnings: list[Diagnostic], **more) -> dict:
+    return {"key": key, **more, "warnings": [d.as_dict() for d in warnings]}
 
 
-def unchanged(out_dir: Path, provider_id: str, key: str | None) -> tuple[int, list[Diagnostic]] | None:
+def unchanged(output: OutputFolder, provider_id: str, key: str | None) -> tuple[int, list[Diagnostic]] | None:
     """(pages, warnings) of the site's last good build when it was made from the sources ``key`` names."""
-    found = _read(out_dir / RECORDS / f"{provider_id}.sources", key) if (out_dir / provider_id).is_dir() else None
+    found = _read(output.sources_record(provider_id), key)
     if found is None or not isinstance(found[0].get("pages"), int):
         return None
     return found[0]["pages"], found[1]
 
 
-def remember(out_dir: Path, provider_id: str, key: str | None, pages: int, warnings: list[Diagnostic]) -> None:
+def remember(output: OutputFolder, provider_id: str, key: str | None, pages: int, warnings: list[Diagnostic]) -> None:
     """Record what the site just built (or found up to date) was made from, and the warnings that concern it."""
     if key is not None:
-        _write(out_dir / RECORDS / f"{provider_id}.sources", key, warnings, pages=pages)
+        output.write_sources_record(provider_id, _record(key, warnings, pages=pages))
 
 
-def shared_checked(out_dir: Path, shared: str) -> list[Diagnostic] | None:
+def shared_checked(output: OutputFolder, shared: str) -> list[Diagnostic] | None:
     """The warnings about shared files when every file was last checked with these shared sources, else None.
 
     A build of every site may skip providers only then: their files passed, and so did everything else.
     """
-    found = _read(out_dir / RECORDS / "shared.checked", shared)
+    found = _read(output.checked_record(), shared)
     return None if found is None else found[1]
 
 
-def remember_shared_checked(out_dir: Path, shared: str | None, warnings: list[Diagnostic]) -> None:
+def remember_shared_checked(output: OutputFolder, shared: str | None, warnings: list[Diagnostic]) -> None:
     """Record that every file passed every check with the shared sources ``shared`` (None: forget it)."""
-    record = out_dir / RECORDS / "shared.checked"
     if shared is None:
-        record.unlink(missing_ok=True)
+        output.write_checked_record(None)
         return
-    _write(record, shared, [d for d in warnings if not d.path.startswith("content/providers/")])  # what depends on shared files only
+    shared_only = [d for d in warnings if not d.path.startswith("content/providers/")]  # what depends on shared files only
+    output.write_checked_record(_record(shared, shared_only))
+
+
+@dataclass
+class BuildPlan:
+    """What a build must read, check and render, decided from the hashes of the sources alone (make()).
+
+    ``known`` are the sites whose sources are those of their last good build: they are neither
+    read, checked nor rendered again, and their warnings are shown again.
+    """
+
+    provider_ids: list[str] | None  # the sites asked for; None: every site
+    sources: Sources
+    known: dict[str, tuple[int, list[Diagnostic]]]  # site -> (pages, warnings) of its last good build
+    shared_warnings: list[Diagnostic] | None  # of the shared files, when every file last passed with these shared sources
+
+    @classmethod
+    def make(cls, output: OutputFolder, sources: Sources, provider_ids: list[str] | None, incremental: bool) -> BuildPlan:
+        shared_warnings = shared_checked(output, sources.shared) if provider_ids is None else []
+        known: dict[str, tuple[int, list[Diagnostic]]] = {}
+        for provider_id in (provider_ids or sorted(sources.providers)) if incremental and shared_warnings is not None else []:
+            last = unchanged(output, provider_id, sources.key(provider_id))
+            if last is not None:
+                known[provider_id] = last
+        return cls(provider_ids, sources, known, shared_warnings)
+
+    @property
+    def to_build(self) -> set[str]:
+        return set(self.provider_ids or self.sources.providers) - self.known.keys()
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing any of the sites is made from changed: nothing to read, check or build."""
+        return bool(self.known) and not self.to_build
+
+    @property
+    def scoped(self) -> bool:
+        """Only some providers' files are read and checked (the others' passed with these sources)."""
+        return self.provider_ids is not None or bool(self.known)
+
+    @property
+    def to_read(self) -> set[str] | None:
+        """The providers whose own files are read (None: every file)."""
+        return self.to_build if self.scoped else None
+
+    def known_warnings(self) -> list[Diagnostic]:
+        return sorted({d for _, found in self.known.values() for d in found} | set(self.shared_warnings or []))
+
+    def selected(self, content: Content) -> list[str]:
+        """The sites to merge, compare and perhaps render, in order."""
+        return [pid for pid in self.provider_ids or sorted(content.providers) if pid not in self.known]
+
+    def check(self, content: Content, today: dt.date, git: GitView | None) -> list[Diagnostic]:
+        """Every check of what was read, and the warnings of what was not (it passed with these sources)."""
+        found: list[Diagnostic] = [d for _, warnings in self.known.values() for d in warnings]
+        if not self.scoped:
+            return found + checks.run_all(content, today, git=git)
+        if self.provider_ids is None:
+            # Every shared file passed with these sources (shared_checked), and so did every provider not read now.
+            found += content.problems + (self.shared_warnings or [])
+        for provider_id in self.selected(content):
+            found += checks.run_all(content, today, provider_id, git)
+        return found
+
+    def remember(self, output: OutputFolder, after: Sources, content: Content, warnings: list[Diagnostic], built: list) -> None:
+        """Under the output folder's lock: what each site was made from, if no file changed while it was built
+        (``after``: the sources hashed again); and, after a build of every file, that they passed."""
+        if self.provider_ids is None and not self.scoped:
+            remember_shared_checked(output, self.sources.shared if after.shared == self.sources.shared else None, warnings)
+        for result in built:
+            key = self.sources.key(result.provider_id)
+            if result.ok and key == after.key(result.provider_id):
+                remember(output, result.provider_id, key, result.pages, checks.concerning(warnings, content, result.provider_id))

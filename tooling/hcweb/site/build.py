@@ -1,4 +1,10 @@
-"""Staging the pages, running MkDocs (one site per process) and swapping the result in atomically."""
+"""Rendering sites: each site staged (its Markdown and mkdocs.yml), rendered by MkDocs in a process of its own, and finished.
+
+The steps of a build, in the order commands.build takes them: a site is merged and compared
+with its last good build (prepare), staged (stage), rendered (Rendering.start: in a worker
+when there are workers, else here), and published (Rendering.publish). The output folder and its layout are
+outputs.OutputFolder's; MkDocs is reached through hcweb's plugin (plugin.py).
+"""
 
 from __future__ import annotations
 
@@ -9,29 +15,30 @@ import json
 import logging
 import multiprocessing
 import os
-import re
 import shutil
 import sys
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
-from ..errors import BuildFailed, HcwebError
-from ..files import write_atomic
 from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
 from . import render_cache
 from .mkdocs_config import mkdocs_config
-from .output import concerns, unwritable, writing_to
+from .output import concerns
+from .outputs import OutputFolder
 from .pages import Page, SiteContext, site_pages
 from .search import add_word_forms
 from .security import add_content_security_policy
+
+Progress = Callable[[str, "BuildResult | None"], None]  # (site, result when done; None when it starts)
+PageProgress = Callable[[str, int, int], None]  # (site, pages done, pages in all): see plugin.PageCount
+META_FILE = "hcweb-meta.json"  # in a site's staging folder: each page's hcweb metadata, read by the plugin
 
 
 @dataclass
@@ -77,6 +84,17 @@ def provider_site(context: SiteContext, overrides: Path) -> SiteSpec:
     )
 
 
+@dataclass(frozen=True)
+class RenderSettings:
+    """How one build renders its sites."""
+
+    media_dir: Path  # content/media
+    shared: str = ""  # design_digest(): what every site shares
+    incremental: bool = True  # a site whose inputs are those of its last good build is not rendered again
+    cache: Path | None = None  # the render cache (OutputFolder.cache_dir); None: every page is rendered afresh
+    parts: bool = False  # pages are rendered in parts that the other sites of the build can share (render_cache.py)
+
+
 @dataclass
 class StagedSite:
     """A site ready to be written and rendered in any process (everything here pickles)."""
@@ -88,33 +106,45 @@ class StagedSite:
     site_tmp: Path
     media: list[tuple[Path, str]]  # (image in content/media, path under docs/media)
     frame_hosts: tuple[str, ...]
+    inputs: str = ""  # site_inputs(): recorded with the site when it is published
 
 
-def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, shared: str = "", cache: Path | None = None, parts: bool = False) -> StagedSite:
-    """Folders and MkDocs configuration for one site; write_docs() fills the folder.
+def prepare(spec: SiteSpec, output: OutputFolder, settings: RenderSettings) -> StagedSite | None:
+    """Merge the site's pages and compare them with its last good build: the site staged when they differ, else None."""
+    inputs = site_inputs(spec, settings.media_dir, settings.shared)
+    if settings.incremental and output.has_site(spec.name) and output.site_inputs(spec.name) == inputs:
+        return None
+    return stage(spec, output.path, settings.media_dir, settings, inputs)
 
-    Both folders are inside ``out_dir``, under its lock: the Markdown in OUT/.hcweb-staging/<name>-*,
-    the site in OUT/.<name>.building-*. What a killed build left there, the next one removes.
 
-    With ``cache``, rendering goes through the render cache there; ``shared`` is design_digest();
-    ``parts``: pages are rendered in parts that other sites of the build can share (render_cache.py).
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / STAGING).mkdir(exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{spec.name}-", dir=out_dir / STAGING))
-    site_tmp = Path(tempfile.mkdtemp(prefix=f".{spec.name}.building-", dir=out_dir))
+def merge_and_render(specs: list[SiteSpec], output: OutputFolder, settings: RenderSettings, rendering: Rendering) -> None:
+    """Merge, compare and stage one site after the other, each rendered as soon as it is staged
+    (with workers, one takes the first site while the next is merged)."""
+    for spec in specs:
+        site = prepare(spec, output, settings)
+        if site is None:
+            rendering.unchanged(spec)
+        else:
+            rendering.start(site)
+
+
+def stage(spec: SiteSpec, out_dir: Path, media_dir: Path, settings: RenderSettings | None = None, inputs: str = "") -> StagedSite:
+    """Folders (OutputFolder.new_site) and the MkDocs configuration of one site; write_docs() fills the folder."""
+    staging, site_tmp = OutputFolder(out_dir).new_site(spec.name)
     config = spec.config(spec.pages, staging / "docs", site_tmp)
-    extra = config.setdefault("extra", {})
-    if cache is not None:
-        extra["hcweb_site"] = render_cache.digest(shared, settings(config))  # what every page of the site shares
-        extra["hcweb_cache"] = str(cache)
-        extra["hcweb_parts"] = parts
-    config["hooks"] = [str(Path(__file__).with_name("mkdocs_hooks.py"))]
-    extra["hcweb_name"] = spec.name
-    extra["hcweb_meta"] = str(staging / "hcweb-meta.json")
-    extra["hcweb_stats"] = str(staging / "hcweb-cache-stats.json")
+    config["plugins"] = [*config.get("plugins", []), {"hcweb": plugin_settings(spec, config, staging, settings)}]
     media = [(media_dir / path, path) for path in spec.used_media()]  # only the images this site shows
-    return StagedSite(spec.name, spec.pages, config, staging, site_tmp, media, spec.frame_hosts)
+    return StagedSite(spec.name, spec.pages, config, staging, site_tmp, media, spec.frame_hosts, inputs)
+
+
+def plugin_settings(spec: SiteSpec, config: dict, staging: Path, settings: RenderSettings | None) -> dict:
+    """The settings of hcweb's MkDocs plugin for one site (plugin_config.py)."""
+    options = {"name": spec.name, "meta": str(staging / META_FILE), "frame_hosts": list(spec.frame_hosts)}
+    if settings is not None and settings.cache is not None:
+        options["cache"] = str(settings.cache)
+        options["site_digest"] = render_cache.digest(settings.shared, site_settings(config), spec.frame_hosts)  # what every page shares
+        options["parts"] = settings.parts
+    return options
 
 
 def write_docs(site: StagedSite) -> Path:
@@ -138,13 +168,13 @@ def write_docs(site: StagedSite) -> Path:
         if source.is_symlink() or not source.is_file():  # the loader refuses these; never follow one here either
             raise OSError(f"{source.name} is not a plain file in content/media; it was not copied")
         shutil.copyfile(source, target)
-    (site.staging / "hcweb-meta.json").write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
+    (site.staging / META_FILE).write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
     config_file = site.staging / "mkdocs.yml"
     config_file.write_text(yaml.dump(site.config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return config_file
 
 
-def make_site(site: StagedSite) -> BuildResult:
+def make_site(site: StagedSite, report: PageProgress | None = None) -> BuildResult:
     """Everything of one site that needs no other site: write, render, and finish its files.
 
     Runs in a worker process when sites are built in parallel. A failure to write into the output
@@ -152,10 +182,7 @@ def make_site(site: StagedSite) -> BuildResult:
     """
     started = time.perf_counter()
     try:
-        result = render(site.name, str(write_docs(site)), site.site_tmp.parent)
-        stats = site.staging / "hcweb-cache-stats.json"
-        if stats.is_file():
-            result.cache = json.loads(stats.read_text(encoding="utf-8"))
+        result = render(site.name, str(write_docs(site)), site.site_tmp.parent, report)
         if result.ok:
             write_open_data(site.site_tmp, site.pages)
             add_word_forms(site.site_tmp, site.pages)
@@ -169,7 +196,7 @@ def make_site(site: StagedSite) -> BuildResult:
     return result
 
 
-def render(provider_id: str, config_file: str, out_dir: Path | None = None) -> BuildResult:
+def render(name: str, config_file: str, out_dir: Path | None = None, report: PageProgress | None = None) -> BuildResult:
     """Run MkDocs on a staged site. Runs in its own process: MkDocs is not thread-safe.
 
     A failure to write into ``out_dir`` is raised (see make_site); any other fails the site.
@@ -181,6 +208,30 @@ def render(provider_id: str, config_file: str, out_dir: Path | None = None) -> B
 
     started = time.perf_counter()
     messages: list[str] = []
+    with _warnings_into(messages):
+        try:
+            config = load_config(config_file)
+            plugin = config.plugins.get("hcweb")
+            if plugin is not None:
+                plugin.report = report
+            build(config)
+            return BuildResult(name, True, seconds=time.perf_counter() - started, messages=messages, cache=plugin.stats() if plugin else {})
+        except Exception as exc:  # noqa: BLE001 - any failure of the renderer fails this site only
+            if isinstance(exc, OSError) and out_dir is not None and concerns(out_dir, exc):
+                raise
+            reason = (
+                str(exc)
+                if isinstance(exc, MkDocsException)
+                else _os_error(exc)
+                if isinstance(exc, OSError)
+                else f"{type(exc).__name__}: {exc}"
+            )
+            return BuildResult(name, False, seconds=time.perf_counter() - started, messages=[*messages, reason])
+
+
+@contextlib.contextmanager
+def _warnings_into(messages: list[str]):
+    """MkDocs' warnings, collected into ``messages`` instead of printed."""
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -192,14 +243,7 @@ def render(provider_id: str, config_file: str, out_dir: Path | None = None) -> B
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        config = load_config(config_file)
-        build(config)
-        return BuildResult(provider_id, True, seconds=time.perf_counter() - started, messages=messages)
-    except Exception as exc:  # noqa: BLE001 - any failure of the renderer fails this site only
-        if isinstance(exc, OSError) and out_dir is not None and concerns(out_dir, exc):
-            raise
-        reason = str(exc) if isinstance(exc, MkDocsException) else _os_error(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
-        return BuildResult(provider_id, False, seconds=time.perf_counter() - started, messages=[*messages, reason])
+        yield
     finally:
         logger.removeHandler(handler)
         logger.propagate = True
@@ -213,117 +257,6 @@ def _os_error(exc: OSError) -> str:
 
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two paths in one atomic step (Linux renameat2); False where that is not available."""
-    if not sys.platform.startswith("linux"):
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_cwd = -100
-    result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def swap_in(site_tmp: Path, target: Path) -> None:
-    """Replace ``target`` by the freshly built ``site_tmp``.
-
-    Readers (and a kill at any moment) see the old site or the new one: the two
-    folders are exchanged in one step where the system allows it; elsewhere the
-    old one is renamed aside first, and an interrupted swap is undone by recover().
-    """
-    if target.exists() and _exchange(site_tmp, target):
-        shutil.rmtree(site_tmp, ignore_errors=True)  # now holds the old site
-        return
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
-    os.rename(site_tmp, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-LOCK = ".hcweb-build.lock"
-STAGING = ".hcweb-staging"  # each site's Markdown and mkdocs.yml while it is built; see clear_leftovers()
-_LEFTOVER = re.compile(r"^\.(?P<site>.+)\.(?:old|building)-[^.]+$")
-
-
-@contextlib.contextmanager
-def output_lock(out_dir: Path):
-    """One build at a time may write into ``out_dir``; the lock goes with the process, even when killed.
-
-    Whatever a build leaves in ``out_dir`` beside the sites belongs to the build holding this lock:
-    what is there when the lock is taken was left by a killed build, and is cleared (clear_leftovers).
-    """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        handle = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as exc:
-        raise unwritable(out_dir, exc) from None
-    try:
-        if not _try_lock(handle):
-            raise BuildFailed(f"another build is writing to {out_dir}; wait for it to finish")
-        with writing_to(out_dir):
-            clear_leftovers(out_dir)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                (out_dir / STAGING).rmdir()  # when empty: every site's staging folder was removed
-    finally:
-        os.close(handle)  # and with it the lock
-
-
-def _try_lock(handle: int) -> bool:
-    """Take the lock on an open file without waiting; False when another process holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def clear_leftovers(out_dir: Path) -> None:
-    """Under the lock: remove the staging folders of builds that were killed, and finish or undo their swaps."""
-    shutil.rmtree(out_dir / STAGING, ignore_errors=True)
-    for name in sorted({match["site"] for match in map(_LEFTOVER.match, os.listdir(out_dir)) if match}):
-        recover(out_dir, name)
-
-
-def tidy(out_dir: Path) -> None:
-    """Clear what killed builds left in ``out_dir`` when no build is writing there now (a build that
-    writes nothing, every site being unchanged, still removes what a killed one left)."""
-    if (out_dir / LOCK).is_file():
-        with contextlib.suppress(HcwebError, OSError), output_lock(out_dir):
-            pass
-
-
-def recover(out_dir: Path, provider_id: str) -> None:
-    """Undo a swap interrupted between its two renames, and clear leftovers of killed builds."""
-    target = out_dir / provider_id
-    leftovers = sorted(out_dir.glob(f".{provider_id}.old-*"))
-    if not target.exists() and leftovers:
-        os.rename(leftovers.pop(), target)
-    for path in leftovers + list(out_dir.glob(f".{provider_id}.building-*")):
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def design_digest(design: Path | None) -> str:
@@ -355,11 +288,11 @@ def site_inputs(spec: SiteSpec, media_dir: Path, shared: str) -> str:
         image = media_dir / name
         digest.update(name.encode() + (image.read_bytes() if image.is_file() else b"-"))
     digest.update(repr(spec.frame_hosts).encode())
-    digest.update(json.dumps(settings(spec.config(spec.pages, Path("docs"), Path("site"))), sort_keys=True, default=str).encode())
+    digest.update(json.dumps(site_settings(spec.config(spec.pages, Path("docs"), Path("site"))), sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
-def settings(config: dict) -> dict:
+def site_settings(config: dict) -> dict:
     """A site's MkDocs settings (language, address, menu) without where things are: the folders differ
     from build to build, and the design's content is in design_digest()."""
     kept = {key: value for key, value in config.items() if key not in ("docs_dir", "site_dir")}
@@ -367,115 +300,72 @@ def settings(config: dict) -> dict:
     return kept
 
 
-Progress = Callable[[str, BuildResult | None], None]  # (site, result when done; None when it starts)
+class Rendering:
+    """Sites being rendered, each as soon as it is staged: by the workers when there are any, else here, in turn.
 
-
-def build_sites(
-    specs: list[SiteSpec],
-    out_dir: Path,
-    media_dir: Path,
-    jobs: int = 1,
-    design: str | None = None,
-    incremental: bool = True,
-    progress: Progress | None = None,
-    cache: bool = True,
-    pool: ProcessPoolExecutor | None = None,
-    gate: Callable[[], None] | None = None,
-    after: Callable[[list[BuildResult]], None] | None = None,
-) -> list[BuildResult]:
-    """Build each site; a site replaces the old one only when its build succeeded.
-
-    Incremental: a site whose inputs are those of its last good build is not rebuilt; ``design``
-    is design_digest() of the design folder, made once by the caller (None: no design folder).
-    ``gate`` (the checks) must pass before anything is swapped in; ``after`` runs with the results
-    while the output folder is still locked.
-    With ``cache``, parts of pages and finished pages come from the render cache in
-    OUT/.hcweb-cache when nothing they are made from changed (see render_cache.py).
+    Used as a context manager: on leaving it, no worker is still writing into a folder of this
+    build (what has not started is cancelled), and every staging folder and every rendered
+    site that was not published is removed.
     """
-    own_pool = pool is None and min(jobs, len(specs)) > 1
-    with output_lock(out_dir), writing_to(out_dir), (renderers(min(jobs, len(specs))) if own_pool else contextlib.nullcontext(pool)) as workers:
-        cache_dir = out_dir / CACHE_DIR if cache else None
-        shared = design if design is not None else design_digest(None)
-        results = _build_sites(specs, out_dir, media_dir, workers, shared, incremental, progress or (lambda name, result: None), cache_dir, gate)
-        if after is not None:
-            after(results)  # still holding the lock: records written here belong to this build
-        if cache_dir is not None:
-            render_cache.prune(cache_dir)
-        return results
 
+    def __init__(
+        self,
+        output: OutputFolder,
+        pool: ProcessPoolExecutor | None = None,
+        progress: Progress | None = None,
+        report: PageProgress | None = None,
+    ):
+        self.output = output
+        self.pool = pool
+        self.progress: Progress = progress or (lambda name, result: None)
+        self.report = report  # how far the rendering here has come (workers report through renderers())
+        self.order: list[str] = []
+        self.staged: list[StagedSite] = []
+        self.running: dict[Future, StagedSite] = {}
+        self.results: dict[str, tuple[StagedSite | None, BuildResult]] = {}
 
-CACHE_DIR = ".hcweb-cache"
+    def __enter__(self) -> Rendering:
+        return self
 
-
-def _build_sites(
-    specs: list[SiteSpec],
-    out_dir: Path,
-    media_dir: Path,
-    pool: ProcessPoolExecutor | None,
-    shared: str,
-    incremental: bool,
-    progress: Progress,
-    cache: Path | None,
-    gate: Callable[[], None] | None = None,
-) -> list[BuildResult]:
-    """Merge, compare and stage one site after the other, each sent to a worker as soon as it is staged.
-
-    ``gate`` (the content checks) raises when the content may not be published. With workers, it runs
-    while they render, and nothing is swapped in unless it passed; without, it runs first.
-    """
-    staged: dict[str, StagedSite] = {}
-    running: dict[Future, str] = {}
-    results: dict[str, BuildResult] = {}
-    inputs: dict[str, str] = {}
-    record = out_dir / ".hcweb-inputs"
-    if gate is not None and pool is None:
-        gate()
-        gate = None
-    try:
-        for spec in specs:
-            try:
-                inputs[spec.name] = site_inputs(spec, media_dir, shared)
-            except Exception:
-                if gate is not None:
-                    gate()  # content the checks refuse may not even merge: report that, not the failure
-                raise
-            previous = record / spec.name
-            if incremental and (out_dir / spec.name).is_dir() and previous.is_file() and previous.read_text() == inputs[spec.name]:
-                results[spec.name] = BuildResult(spec.name, True, len(spec.pages), 0.0, unchanged=True)
-                progress(spec.name, results[spec.name])
-                continue
-            site = staged[spec.name] = stage(spec, out_dir, media_dir, shared, cache, parts=len(specs) > 1)
-            progress(spec.name, None)
-            if pool is None:
-                results[spec.name] = make_site(site)
-                progress(spec.name, results[spec.name])
-            else:
-                running[pool.submit(make_site, site)] = spec.name
-        if gate is not None:
-            gate()
-        for future in as_completed(running):
-            name = running[future]
-            results[name] = future.result()
-            progress(name, results[name])
-    finally:
-        for future in running:
+    def __exit__(self, *exc) -> None:
+        for future in self.running:
             future.cancel()
-        wait(running)  # a worker may still be writing into a folder removed below
-        for name, site in staged.items():
-            result = results.get(name)
-            if result is not None and result.ok:
-                (record / name).unlink(missing_ok=True)
-                (record / f"{name}.sources").unlink(missing_ok=True)  # see sources.py: written again after the swap
-                swap_in(site.site_tmp, out_dir / name)
-                record.mkdir(exist_ok=True)
-                write_atomic(record / name, inputs[name])
-            else:
-                shutil.rmtree(site.site_tmp, ignore_errors=True)
-            shutil.rmtree(site.staging, ignore_errors=True)
-    return [results[spec.name] for spec in specs]
+        wait(self.running)  # a worker may still be writing into a folder removed below
+        for site in self.staged:
+            self.output.discard(site.site_tmp)  # gone already where it was published
+            self.output.discard(site.staging)
 
+    def start(self, site: StagedSite) -> None:
+        """Render a staged site: sent to a worker, or rendered here and now."""
+        self.order.append(site.name)
+        self.staged.append(site)
+        self.progress(site.name, None)
+        if self.pool is None:
+            self._done(site, make_site(site, self.report))
+        else:
+            self.running[self.pool.submit(_make_site_in_worker, site)] = site
 
-PageProgress = Callable[[str, int, int], None]  # (site, pages done, pages in all): see render_cache.REPORT
+    def unchanged(self, spec: SiteSpec) -> None:
+        """A site that is not rendered again: its inputs are those of its last good build (prepare)."""
+        self.order.append(spec.name)
+        self._done(None, BuildResult(spec.name, True, len(spec.pages), unchanged=True))
+
+    def finish(self) -> list[BuildResult]:
+        """Wait for every site; their results in the order they were started."""
+        for future in as_completed(self.running):
+            self._done(self.running[future], future.result())
+        return [self.results[name][1] for name in self.order]
+
+    def publish(self) -> None:
+        """Swap in every site that rendered well (OutputFolder.publish); the others leave the published ones as they are."""
+        for site, result in self.results.values():
+            if site is not None and result.ok:
+                self.output.publish(site.name, site.site_tmp, site.inputs)
+
+    def _done(self, site: StagedSite | None, result: BuildResult) -> None:
+        name = result.provider_id if site is None else site.name
+        self.results[name] = (site, result)
+        self.progress(name, result)
 
 
 @contextlib.contextmanager
@@ -487,11 +377,7 @@ def renderers(jobs: int, report: PageProgress | None = None):
     rendering has come, from the workers through a queue read by a thread here.
     """
     if jobs <= 1:
-        previous, render_cache.REPORT = render_cache.REPORT, report
-        try:
-            yield None
-        finally:
-            render_cache.REPORT = previous
+        yield None
         return
     context = multiprocessing.get_context("spawn")
     queue = context.SimpleQueue() if report is not None else None
@@ -514,10 +400,23 @@ def _listen(queue, report: PageProgress) -> None:
         report(*event)
 
 
+class _Worker:
+    """A worker process's line to the build that started it (renderers()), set once when the process starts.
+
+    It belongs to the process, not to a build: a worker renders the sites of one build only.
+    """
+
+    report: PageProgress | None = None
+
+
 def _worker_started(queue, parent: int) -> None:
     die_with_parent(parent)
     if queue is not None:
-        render_cache.REPORT = lambda name, done, total: queue.put((name, done, total))
+        _Worker.report = lambda name, done, total: queue.put((name, done, total))
+
+
+def _make_site_in_worker(site: StagedSite) -> BuildResult:
+    return make_site(site, _Worker.report)
 
 
 _PR_SET_PDEATHSIG = 1
@@ -549,7 +448,7 @@ def _warm_up() -> None:
     import material.plugins.search.plugin  # noqa: F401
     import mkdocs.commands.build  # noqa: F401
 
-    from . import mkdocs_hooks  # noqa: F401
+    from . import plugin  # noqa: F401
 
 
 def write_open_data(site_dir: Path, pages: list[Page]) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from ..markup import MARKDOWN_EXTENSIONS
 from .pages import Page, SiteContext
 
-
 THEME_FEATURES = [
     "navigation.indexes",
     "navigation.prune",
@@ -103,7 +102,6 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
         "nav": navigation(pages),
         "extra": {
             "generator": False,
-            "hcweb_frame_hosts": list(context.content.policy.iframe_hosts),
             "hcweb": {
                 "provider": provider.name,
                 "provider_id": provider.id,

@@ -15,13 +15,14 @@ Two kinds of entry, each named by a hash of everything that went into it:
 
 Entries live in one SQLite database (see Store): processes building at once never see half
 an entry; an entry that cannot be read is a miss, and a cache that cannot be written costs
-time, never a build. MkDocs is patched here, in the process that renders (see
-mkdocs_hooks.py), and only for builds whose configuration names a cache.
+time, never a build. A build uses the cache through the plugin (plugin.py), in a SiteRenderCache
+of its own; rendering Markdown as MkDocs does is mkdocs_adapter.py's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -30,12 +31,13 @@ import sqlite3
 import sys
 import time
 import zlib
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
-FORMAT = "hcweb-render-1"
+FORMAT = "hcweb-render-2"  # 2: pages hold the theme's HTML before on_post_page
 MAX_AGE_DAYS = 30  # entries not used for this long are removed after a build
+TEMPLATES = "templates-escaped"  # the theme's compiled templates (Jinja's bytecode cache), compiled with autoescape
 
 # What reaches beyond one block, so that a page with it is rendered whole: reference definitions
 # anywhere (also inside lists, quotes and notes), the [TOC] marker, code fences and raw HTML
@@ -91,7 +93,9 @@ class Store:
                     db = sqlite3.connect(self.root / self.FILE, timeout=120, isolation_level=None)
                     db.execute("PRAGMA journal_mode=WAL")
                     db.execute("PRAGMA synchronous=NORMAL")
-                    db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, data BLOB, used REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                    db.execute(
+                        "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, data BLOB, used REAL, PRIMARY KEY (kind, key)) WITHOUT ROWID"
+                    )
                     self._db = db
                     break
                 except sqlite3.DatabaseError as exc:
@@ -143,7 +147,9 @@ class Store:
         try:
             with db:
                 db.execute("BEGIN IMMEDIATE")
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", [(k, key, data, now) for (k, key), data in pending.items()])
+                db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", [(k, key, data, now) for (k, key), data in pending.items()]
+                )
                 db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?", [(now, k, key) for k, key in used])
         except sqlite3.Error:
             self._broken = True  # e.g. a full disk: the rest of this build goes without the cache
@@ -196,7 +202,7 @@ def prune(root: Path, max_age_days: int = MAX_AGE_DAYS, every_hours: float = 24)
     store = Store(root)
     removed = store.prune(max_age_days)
     store.close()
-    for path in root.glob("templates/*"):
+    for path in root.glob(f"{TEMPLATES}/*"):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > max_age_days * 86400:
                 path.unlink()
@@ -224,140 +230,144 @@ class Stats:
         return asdict(self)
 
 
-@dataclass
-class _Build:
-    """What belongs to the build running in this process; start_build() begins a new one."""
-
-    stats: Stats = field(default_factory=Stats)
-    markdown: object | None = None  # one converter, reset between parts (MkDocs makes a new one for every page)
-    settings: str | None = None  # what in the configuration changes how Markdown renders, hashed
-    nav: str | None = None  # the menu's digest, made when pages are built and every title is known
-    steps: list[int] = field(default_factory=lambda: [0, 0])  # progress: done, in all (two a page)
+# --- One site's build through the cache ---------------------------------------------------------
 
 
-_BUILD = _Build()
-_STORES: dict[str, Store] = {}
+class SiteRenderCache:
+    """The render cache as one build of one site uses it; the plugin makes one per build (plugin.py).
 
+    Markdown: each page's parts (or the page whole) come from the cache where it has them; the others
+    are rendered (mkdocs_adapter.Converter) and kept. Pages: the theme's HTML of a page whose inputs
+    did not change comes from the cache; the others are rendered through the theme and kept.
+    """
 
-def stats() -> Stats:
-    """What the current build took from the cache and what it rendered."""
-    return _BUILD.stats
+    def __init__(self, store: Store, site: str = "", parts: bool = False) -> None:
+        self.store = store
+        self.site = site  # a digest of everything the site's pages share (settings, design, versions); "": no page cache
+        self.parts = parts  # render missing parts one by one, for the other sites of the build to share
+        self.stats = Stats()
+        self._converter = None  # one for the build (mkdocs_adapter.Converter), made when first needed
+        self._settings: str | None = None  # what in the configuration changes how Markdown renders, hashed
+        self._page_keys: dict[str, str] = {}  # source path -> key of the page's HTML (find_pages)
 
+    # Markdown: pages rendered in parts, each part once
 
-def store_for(config) -> Store | None:
-    """The cache a build's configuration names (``extra.hcweb_cache``), or None."""
-    root = (config.get("extra") or {}).get("hcweb_cache")
-    if not root:
-        return None
-    if root not in _STORES:
-        _STORES[root] = Store(Path(root))
-    return _STORES[root]
+    def render(self, page, text: str, config, files) -> list[dict]:
+        """``text``, the Markdown of ``page``, as rendered parts that make it up in order (mkdocs_adapter.apply).
 
+        The cache has a page in parts (when they are all there and fit together) or whole; the two are
+        the same HTML, so a page rendered whole by one build serves the next, and the other way round.
+        """
+        split = split_parts(text)
+        found = [self._cached(page, config, files, part) for part in split] if len(split) > 1 else []
+        chosen: list[tuple[dict, bool]] | None = None  # (entry, from the cache)
+        if found and all(found) and not _ids_collide(found):
+            chosen = [(entry, True) for entry in found]
+        if chosen is None and (whole := self._cached(page, config, files, text)) is not None:
+            chosen = [(whole, True)]
+        if chosen is None and found and self.parts:
+            # Render the missing parts, for other sites to share (only where a build has several: cutting costs a little).
+            chosen = [
+                (entry, True) if entry is not None else (self._rendered(page, config, files, part), False)
+                for entry, part in zip(found, split, strict=True)
+            ]
+            if _ids_collide([entry for entry, _ in chosen]):
+                chosen = None
+        if chosen is None:
+            chosen = [(self._rendered(page, config, files, text), False)]
+        return self._counted(chosen)
 
-# --- Markdown: pages rendered in parts, each part once ---------------------------------------
+    def _counted(self, chosen: list[tuple[dict, bool]]) -> list[dict]:
+        """The entries, counted; the warnings of those from the cache given again, as rendering gave them."""
+        from .mkdocs_adapter import PAGES_LOG
 
-_RENDERER: str | None = None
+        logger = logging.getLogger(PAGES_LOG)
+        for entry, cached in chosen:
+            if cached:
+                self.stats.parts_cached += 1
+                for level, message in entry.get("warnings", []):
+                    logger.log(level, message)
+        if len(chosen) == 1:
+            self.stats.whole_pages += 1
+        return [entry for entry, _ in chosen]
 
+    def _cached(self, page, config, files, text: str) -> dict | None:
+        """The rendered part from the cache, if its links still lead where they led."""
+        from .mkdocs_adapter import describe_file
 
-def renderer_versions() -> str:
-    global _RENDERER
-    if _RENDERER is None:
-        from importlib.metadata import version
+        entry = self.store.get_json("parts", self._part_key(page, config, _without_trailing_blank_lines(text)))
+        if entry is None or not all(
+            describe_file(files.get_file_from_path(path)) == found for path, found in entry.get("lookups", {}).items()
+        ):
+            return None
+        return entry
 
-        own = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # this module renders the parts
-        packages = ";".join(f"{name}={version(name)}" for name in ("Markdown", "mkdocs", "pymdown-extensions"))
-        _RENDERER = f"{packages};python={sys.version};hcweb-render={own}"
-    return _RENDERER
+    def _rendered(self, page, config, files, text: str) -> dict:
+        from .mkdocs_adapter import Converter
 
+        if self._converter is None:
+            self._converter = Converter(config)
+        text = _without_trailing_blank_lines(text)
+        entry = self._converter.convert(page, files, text)
+        self.stats.parts_rendered += 1
+        self.store.put_json("parts", self._part_key(page, config, text), entry)
+        return entry
 
-class _RecordingFiles:
-    """Files as MkDocs' link rewriting sees them, remembering every lookup and what it found."""
+    def _part_key(self, page, config, text: str) -> str:
+        if self._settings is None:
+            self._settings = digest(
+                FORMAT,
+                renderer_versions(),
+                config["markdown_extensions"],
+                config["mdx_configs"],
+                str(config["validation"]),
+                config["use_directory_urls"],
+            )
+        place = f"{self._settings}\x00{page.file.src_uri}\x00{page.file.url}\x00{page.file.inclusion.is_excluded()}\x00"
+        return hashlib.sha256(place.encode("utf-8") + text.encode("utf-8")).hexdigest()
 
-    def __init__(self, files) -> None:
-        self.files = files
-        self.seen: dict[str, list | None] = {}
+    # Pages: the theme renders only pages whose inputs changed
 
-    def get_file_from_path(self, path: str):
-        found = self.files.get_file_from_path(path)
-        self.seen[path] = describe_file(found)
+    def find_pages(self, pages: list, nav) -> list:
+        """The pages whose HTML can come from the cache (not those left out of the site), each keyed now,
+        before anything changes them on their way through the theme."""
+        if not self.site:
+            return []
+        nav_key = nav_digest(nav)
+        found = [page for page in pages if not page.file.inclusion.is_excluded()]
+        for page in found:
+            self._page_keys[page.file.src_uri] = page_key(page, self.site, nav_key)
         return found
 
+    def page_html(self, page, render: Callable[[], str]) -> str:
+        """The page's HTML through the theme: from the cache, or from ``render`` (and then kept)."""
+        key = self._page_keys[page.file.src_uri]
+        data = self.store.get("pages", key)
+        if data is not None:
+            with contextlib.suppress(UnicodeDecodeError):
+                html = data.decode("utf-8", "surrogatepass")
+                self.stats.pages_cached += 1
+                return html
+        html = render()
+        self.stats.pages_rendered += 1
+        self.store.put("pages", key, html.encode("utf-8", "surrogatepass"))
+        return html
 
-def describe_file(file) -> list | None:
-    """What a link to ``file`` turns into: its address and whether it is left out of the site."""
-    return None if file is None else [file.src_uri, file.url, file.inclusion.is_excluded()]
-
-
-class _Capture(logging.Handler):
-    """The warnings a part gives while it is rendered, to give them again when it comes from the cache."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[list] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append([record.levelno, record.getMessage()])
-
-
-_PAGES_LOG = "mkdocs.structure.pages"
-
-
-def _markdown(config):
-    if _BUILD.markdown is None:
-        import markdown
-
-        _BUILD.markdown = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
-    return _BUILD.markdown
+    def close(self) -> None:
+        """Write what the build put into the cache, and let go of the database."""
+        self.store.close()
 
 
-def _flat(tokens: list[dict]) -> list[dict]:
-    out = []
-    for token in tokens:
-        out.append({key: value for key, value in token.items() if key != "children"})
-        out += _flat(token.get("children", []))
-    return out
+@functools.cache
+def renderer_versions() -> str:
+    """The versions of what renders a part: Markdown, MkDocs, the extensions, Python and hcweb's code that renders."""
+    from importlib.metadata import version
 
-
-def _convert(page, config, files, text: str) -> dict:
-    """Render one part as MkDocs renders a page, with the same processors."""
-    from mkdocs.structure.pages import _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor, _RawHTMLPreprocessor, _RelativePathTreeprocessor
-
-    md = _markdown(config)
-    md.reset()
-    lookups = _RecordingFiles(files)
-    raw_html = _RawHTMLPreprocessor()
-    raw_html._register(md)
-    anchors = _ExtractAnchorsTreeprocessor(page.file, files, config)
-    anchors._register(md)
-    relative = _RelativePathTreeprocessor(page.file, lookups, config)
-    relative._register(md)
-    title = _ExtractTitleTreeprocessor()
-    title._register(md)
-    capture = _Capture()
-    logger = logging.getLogger(_PAGES_LOG)
-    logger.addHandler(capture)
-    try:
-        html = md.convert(text)
-    finally:
-        logger.removeHandler(capture)
-    return {
-        "html": html,
-        "toc": _flat(getattr(md, "toc_tokens", [])),
-        "title": title.title,
-        "anchors": sorted(anchors.present_anchor_ids | raw_html.present_anchor_ids),
-        "links": {target.src_uri: links for target, links in relative.links_to_anchors.items()},
-        "lookups": lookups.seen,
-        "warnings": capture.records,
-    }
-
-
-def _part_key(page, config, text: str) -> str:
-    if _BUILD.settings is None:
-        _BUILD.settings = digest(
-            FORMAT, renderer_versions(), config["markdown_extensions"], config["mdx_configs"], str(config["validation"]), config["use_directory_urls"]
-        )
-    place = f"{_BUILD.settings}\x00{page.file.src_uri}\x00{page.file.url}\x00{page.file.inclusion.is_excluded()}\x00"
-    return hashlib.sha256(place.encode("utf-8") + text.encode("utf-8")).hexdigest()
+    own = hashlib.sha256()
+    for name in ("render_cache.py", "mkdocs_adapter.py"):
+        own.update(Path(__file__).with_name(name).read_bytes())
+    packages = ";".join(f"{name}={version(name)}" for name in ("Markdown", "mkdocs", "pymdown-extensions"))
+    return f"{packages};python={sys.version};hcweb-render={own.hexdigest()}"
 
 
 def _without_trailing_blank_lines(text: str) -> str:
@@ -366,22 +376,6 @@ def _without_trailing_blank_lines(text: str) -> str:
     while lines and not lines[-1].strip(" \t"):
         lines.pop()
     return "\n".join(lines) + "\n"
-
-
-def _cached(page, config, files, text: str, store: Store) -> dict | None:
-    """The rendered part from the cache, if its links still lead where they led."""
-    entry = store.get_json("parts", _part_key(page, config, _without_trailing_blank_lines(text)))
-    if entry is None or not all(describe_file(files.get_file_from_path(path)) == found for path, found in entry.get("lookups", {}).items()):
-        return None
-    return entry
-
-
-def _rendered(page, config, files, text: str, store: Store) -> dict:
-    text = _without_trailing_blank_lines(text)
-    entry = _convert(page, config, files, text)
-    _BUILD.stats.parts_rendered += 1
-    store.put_json("parts", _part_key(page, config, text), entry)
-    return entry
 
 
 def _ids_collide(entries: list[dict]) -> bool:
@@ -393,58 +387,6 @@ def _ids_collide(entries: list[dict]) -> bool:
             return True
         seen |= ids
     return False
-
-
-def render_page(page, config, files) -> bool:
-    """Page.render from the cache; False when the build names no cache (MkDocs renders as usual)."""
-    from markdown.extensions.toc import nest_toc_tokens
-    from mkdocs.structure.toc import get_toc
-
-    store = store_for(config)
-    if store is None:
-        return False
-    # What the cache has, in parts (when they are all there and fit together) or whole; the two are the same
-    # HTML, so a page rendered whole by one build serves the next, and the other way round.
-    split = split_parts(page.markdown)
-    found = [_cached(page, config, files, text, store) for text in split] if len(split) > 1 else []
-    chosen: list[tuple[dict, bool]] | None = None  # (entry, from the cache)
-    if found and all(found) and not _ids_collide(found):
-        chosen = [(entry, True) for entry in found]
-    if chosen is None and (whole := _cached(page, config, files, page.markdown, store)) is not None:
-        chosen = [(whole, True)]
-    if chosen is None and found and (config.get("extra") or {}).get("hcweb_parts"):
-        # Render the missing parts, for other sites to share (only where a build has several: cutting costs a little).
-        chosen = [(entry, True) if entry is not None else (_rendered(page, config, files, text, store), False) for entry, text in zip(found, split, strict=True)]
-        if _ids_collide([entry for entry, _ in chosen]):
-            chosen = None
-    if chosen is None:
-        chosen = [(_rendered(page, config, files, page.markdown, store), False)]
-    logger = logging.getLogger(_PAGES_LOG)
-    for entry, cached in chosen:
-        if cached:
-            _BUILD.stats.parts_cached += 1
-            for level, message in entry.get("warnings", []):
-                logger.log(level, message)
-    entries = [entry for entry, _ in chosen]
-    if len(entries) == 1:
-        _BUILD.stats.whole_pages += 1
-    page.content = "\n".join(entry["html"] for entry in entries if entry["html"])
-    page.toc = get_toc(nest_toc_tokens([dict(token) for entry in entries for token in entry["toc"]]))
-    page._title_from_render = entries[0]["title"]
-    page.present_anchor_ids = {anchor for entry in entries for anchor in entry["anchors"]}
-    if logger.getEffectiveLevel() > logging.DEBUG:
-        links: dict = {}
-        for entry in entries:
-            for src_uri, anchors in entry["links"].items():
-                target = files.get_file_from_path(src_uri)
-                if target is not None:
-                    for anchor, url in anchors.items():
-                        links.setdefault(target, {}).setdefault(anchor, url)
-        page.links_to_anchors = links
-    return True
-
-
-# --- Pages: the theme renders only pages whose inputs changed ----------------------------------
 
 
 def nav_digest(nav) -> str:
@@ -460,102 +402,42 @@ def _toc(items) -> list:
     return [[item.title, item.id, item.level, _toc(item.children)] for item in items]
 
 
-def page_key(page, config, nav_key: str) -> str | None:
-    site = (config.get("extra") or {}).get("hcweb_site")
-    if not site:
-        return None
+def page_key(page, site: str, nav_key: str) -> str:
+    """What a page's HTML through the theme is made from: the site, the menu, the page's place, metadata and content."""
     return digest(FORMAT, site, nav_key, page.file.src_uri, page.file.url, page.title, page.meta, page.content, _toc(page.toc))
 
 
-def cached_build_page(original, page, config, doc_files, nav, env, dirty: bool = False, excluded: bool = False) -> None:
-    """mkdocs' _build_page, taking the finished HTML from the cache when nothing it is made from changed.
+# --- For callers of the version that patched MkDocs (tests/test_render_cache.py) -----------------
+# Nothing is patched any more: builds render through the plugin (plugin.py). These render one page
+# through the cache its configuration names, in a SiteRenderCache of its own.
 
-    Plugins still see every page (the search index is made from all of them).
-    """
-    from mkdocs import utils
-    from mkdocs.commands.build import get_context
 
-    store = store_for(config)
-    if _BUILD.nav is None:
-        _BUILD.nav = nav_digest(nav)
-    key = page_key(page, config, _BUILD.nav) if store is not None and not (dirty or excluded) else None
-    cached = store.get("pages", key) if key and store else None
-    if cached is None:
-        original(page, config, doc_files, nav, env, dirty, excluded)
-        if key and store:
-            _BUILD.stats.pages_rendered += 1
-            try:
-                store.put("pages", key, Path(page.file.abs_dest_path).read_bytes())
-            except OSError:
-                pass
-        return
-    _BUILD.stats.pages_cached += 1
-    config._current_page = page
+def render_page(page, config, files) -> bool:
+    """Render ``page`` as Page.render does, through the cache in ``extra.hcweb_cache``; False when none is named."""
+    from .mkdocs_adapter import apply
+
+    extra = config.get("extra") or {}
+    if not extra.get("hcweb_cache"):
+        return False
+    cache = SiteRenderCache(Store(Path(extra["hcweb_cache"])), parts=bool(extra.get("hcweb_parts")))
     try:
-        page.active = True
-        context = get_context(nav, doc_files, config, page)
-        config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        utils.write_file(cached, page.file.abs_dest_path)
+        apply(page, cache.render(page, page.markdown, config, files), files)
     finally:
-        page.active = False
-        config._current_page = None
-
-
-# Who hears of the progress of the site being rendered: (site, pages done, pages in all), counted in
-# half pages (each page's Markdown, then its page through the theme). Set by site.build in each rendering process.
-REPORT: Callable[[str, int, int], None] | None = None
-
-
-def _step(config, files=None) -> None:
-    if REPORT is None:
-        return
-    steps = _BUILD.steps
-    if files is not None and not steps[1]:
-        steps[1] = 2 * len(files.documentation_pages())
-    steps[0] += 1
-    if steps[0] % 25 == 0 or steps[0] == steps[1]:
-        REPORT((config.get("extra") or {}).get("hcweb_name") or config["site_name"], steps[0] // 2, steps[1] // 2)
-
-
-def start_build() -> None:
-    """Forget what belonged to the previous build in this process: converter, menu digest, counts."""
-    global _BUILD
-    finish_build()
-    _BUILD = _Build()
-
-
-def finish_build() -> None:
-    """Write what the build put into the cache, and let go of the database."""
-    for store in _STORES.values():
-        store.close()
-    _STORES.clear()
-
-
-_INSTALLED = False
-ORIGINAL: dict[str, Callable] = {}  # MkDocs' own functions, as they were before install()
+        cache.close()
+    return True
 
 
 def install() -> None:
-    """Route MkDocs' page rendering and page building through the cache (once per process)."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
-    import mkdocs.commands.build as mkdocs_build
-    from mkdocs.structure.pages import Page
+    """Nothing to install: MkDocs is no longer patched."""
 
-    original_render = Page.render
-    original_build_page = mkdocs_build._build_page
-    ORIGINAL["render"] = original_render
 
-    def render(self, config, files):
-        if not render_page(self, config, files):
-            original_render(self, config, files)
-        _step(config, files)
+def start_build() -> None:
+    """Nothing to reset: each build's state is its own SiteRenderCache."""
 
-    def build_page(page, config, doc_files, nav, env, dirty=False, excluded=False):
-        cached_build_page(original_build_page, page, config, doc_files, nav, env, dirty, excluded)
-        _step(config)
 
-    Page.render = render
-    mkdocs_build._build_page = build_page
-    _INSTALLED = True
+def __getattr__(name: str):
+    if name == "ORIGINAL":  # MkDocs' own page rendering, which is no longer replaced
+        from mkdocs.structure.pages import Page
+
+        return {"render": Page.render}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
