@@ -32,7 +32,7 @@ from helpers import PROJECT
 SCHEMAS = Schemas(PROJECT / "schemas")
 NAMES = [name for name in SCHEMA_NAMES if name != "common"]
 AGREEMENT = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 )
 
 
