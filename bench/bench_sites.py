@@ -11,6 +11,7 @@ The rebuilds keep the cache and the sites of the build before them.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import tempfile
@@ -51,7 +52,10 @@ def main() -> None:
         overlay.write_text(
             overlay.read_text(encoding="utf-8").replace("## Hos oss {#local}", "## Hos oss, oppdatert {#local}"), encoding="utf-8"
         )
-        subprocess.run(["git", "commit", "-qam", "one overlay"], cwd=corpus, check=True, capture_output=True)
+        # Its own text changed, so its provider's expert approves it again, as an author would.
+        subprocess.run([HCWEB, "--root", str(corpus), "approve", str(overlay), "--by", "Ekspert 1", "--today", "2026-11-29"], check=True, capture_output=True)
+        dated = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-29T12:00:00", "GIT_COMMITTER_DATE": "2026-11-29T12:00:00"}
+        subprocess.run(["git", "commit", "-qam", "one overlay"], cwd=corpus, check=True, capture_output=True, env=dated)
         again, mib_again = run([*build, "--jobs", "2"])
         line("rebuild after one overlay changed (--jobs 2)", again, mib_again)
         print(f"{'  rebuild / full build (--jobs 2)':<58} {100 * again / two:7.1f} %   (target <= 10 %)")
