@@ -61,14 +61,18 @@ def main() -> None:
             timings = []
             for _ in range(2):
                 shutil.rmtree(out, ignore_errors=True)  # a first build: no site, no render cache
-                timings.append(run([HCWEB, "--root", str(corpus), "build", "--provider", "hf-00", "--out", str(out), "--today", "2026-11-29"]))
+                timings.append(
+                    run([HCWEB, "--root", str(corpus), "build", "--provider", "hf-00", "--out", str(out), "--today", "2026-11-29"])
+                )
             hcweb_seconds, mib = min(t[0] for t in timings), max(t[1] for t in timings)
             pages = sum(1 for _ in (out / "hf-00").rglob("index.html"))
             line(f"hcweb build, one provider, {pages} pages", hcweb_seconds, mib)
             plain_seconds = None
             if size <= args.plain_max:
                 project = plain_mkdocs_project(corpus, Path(folder) / f"plain-{size}")
-                plain_seconds, mib = best_of(1, [str(VENV_BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml")], {"NO_MKDOCS_2_WARNING": "1"})
+                plain_seconds, mib = best_of(
+                    1, [str(VENV_BIN / "mkdocs"), "build", "-q", "-f", str(project / "mkdocs.yml")], {"NO_MKDOCS_2_WARNING": "1"}
+                )
                 line(f"plain mkdocs build, same {pages} pages", plain_seconds, mib)
                 print(f"{'  hcweb is faster by':<58} {plain_seconds / hcweb_seconds:8.1f} x   (target >= 5 x at 2,000)")
             results[size] = (hcweb_seconds, plain_seconds)

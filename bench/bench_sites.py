@@ -53,7 +53,11 @@ def main() -> None:
             overlay.read_text(encoding="utf-8").replace("## Hos oss {#local}", "## Hos oss, oppdatert {#local}"), encoding="utf-8"
         )
         # Its own text changed, so its provider's expert approves it again, as an author would.
-        subprocess.run([HCWEB, "--root", str(corpus), "approve", str(overlay), "--by", "Ekspert 1", "--today", "2026-11-29"], check=True, capture_output=True)
+        subprocess.run(
+            [HCWEB, "--root", str(corpus), "approve", str(overlay), "--by", "Ekspert 1", "--today", "2026-11-29"],
+            check=True,
+            capture_output=True,
+        )
         dated = {**os.environ, "GIT_AUTHOR_DATE": "2026-11-29T12:00:00", "GIT_COMMITTER_DATE": "2026-11-29T12:00:00"}
         subprocess.run(["git", "commit", "-qam", "one overlay"], cwd=corpus, check=True, capture_output=True, env=dated)
         again, mib_again = run([*build, "--jobs", "2"])

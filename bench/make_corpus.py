@@ -27,11 +27,68 @@ from hcweb.revisions import national_revision, overlay_local, page_local  # noqa
 def sealed(document: str, field: str, value_of) -> str:
     """``document`` with ``field: <hash>`` added as the last line of its approved block (the hash of the rest)."""
     source = split_front_matter(document, "corpus")
-    return document.replace("\n---\n", f"\n  {field}: \"{value_of(source.data, source.body)}\"\n---\n", 1)
+    return document.replace("\n---\n", f'\n  {field}: "{value_of(source.data, source.body)}"\n---\n', 1)
 
-WORDS = ["behandling", "pasient", "sykehus", "lege", "sykepleier", "henvisning", "utredning", "operasjon", "kontroll", "smerte", "trening", "fysioterapi", "medisin", "bivirkning", "ventetid", "poliklinikk", "innleggelse", "rehabilitering", "oppfølging", "prøve", "blodprøve", "røntgen", "samtale", "pårørende", "rettighet", "journal", "time", "innkalling", "forberedelse", "faste", "narkose", "bedøvelse", "sår", "infeksjon", "sykemelding", "hjemreise", "egenandel", "reise", "tolk", "avdeling", "spesialist", "fastlege", "vurdering", "diagnose", "symptom", "risiko", "råd"]
-SECTIONS = [("about", "Om behandlingen"), ("referral", "Henvisning"), ("assessment", "Utredning"), ("preparation", "Forberedelser"),
-            ("treatment", "Behandling"), ("risks", "Risiko"), ("after", "Etter behandlingen"), ("follow-up", "Oppfølging")]
+
+WORDS = [
+    "behandling",
+    "pasient",
+    "sykehus",
+    "lege",
+    "sykepleier",
+    "henvisning",
+    "utredning",
+    "operasjon",
+    "kontroll",
+    "smerte",
+    "trening",
+    "fysioterapi",
+    "medisin",
+    "bivirkning",
+    "ventetid",
+    "poliklinikk",
+    "innleggelse",
+    "rehabilitering",
+    "oppfølging",
+    "prøve",
+    "blodprøve",
+    "røntgen",
+    "samtale",
+    "pårørende",
+    "rettighet",
+    "journal",
+    "time",
+    "innkalling",
+    "forberedelse",
+    "faste",
+    "narkose",
+    "bedøvelse",
+    "sår",
+    "infeksjon",
+    "sykemelding",
+    "hjemreise",
+    "egenandel",
+    "reise",
+    "tolk",
+    "avdeling",
+    "spesialist",
+    "fastlege",
+    "vurdering",
+    "diagnose",
+    "symptom",
+    "risiko",
+    "råd",
+]
+SECTIONS = [
+    ("about", "Om behandlingen"),
+    ("referral", "Henvisning"),
+    ("assessment", "Utredning"),
+    ("preparation", "Forberedelser"),
+    ("treatment", "Behandling"),
+    ("risks", "Risiko"),
+    ("after", "Etter behandlingen"),
+    ("follow-up", "Oppfølging"),
+]
 COLLECTIONS = ["treatments", "examinations", "patient-pathways", "conditions"]
 REGIONS = ["helse-sor-ost", "helse-vest", "helse-midt-norge", "helse-nord"]
 
@@ -47,9 +104,13 @@ def paragraph(rnd: random.Random, sentences: int) -> str:
 
 def national_text(rnd: random.Random, index: int, owner: str, expert: str) -> tuple[str, str, list[str]]:
     sections = sorted(rnd.sample(SECTIONS, rnd.randint(5, 8)), key=SECTIONS.index)
-    body = paragraph(rnd, 2) + "\n\n" + "".join(
-        f"## {title} {{#{sid}}}\n\n" + "\n\n".join(paragraph(rnd, rnd.randint(3, 5)) for _ in range(2)) + "\n\n"
-        for sid, title in sections
+    body = (
+        paragraph(rnd, 2)
+        + "\n\n"
+        + "".join(
+            f"## {title} {{#{sid}}}\n\n" + "\n\n".join(paragraph(rnd, rnd.randint(3, 5)) for _ in range(2)) + "\n\n"
+            for sid, title in sections
+        )
     )
     title = f"{rnd.choice(WORDS).capitalize()} {rnd.choice(WORDS)} {index}"
     front = (
@@ -63,8 +124,8 @@ def national_text(rnd: random.Random, index: int, owner: str, expert: str) -> tu
 def provider_yml(pid: str, index: int, locations: list[str]) -> str:
     location_text = "".join(
         f"  - id: {loc}\n    name: Sted {loc}\n    kind: {['hospital', 'dps', 'tsb', 'clinic'][n % 4]}\n"
-        f"    address:\n      street: Sykehusveien {n + 1}\n      postcode: \"{1000 + n:04d}\"\n      city: By {index}\n"
-        f"    phone: \"22 00 {index:02d} {n:02d}\"\n    opening_hours: Hverdager 08.00–15.30\n    transport: Buss {n + 1} til sykehuset.\n"
+        f'    address:\n      street: Sykehusveien {n + 1}\n      postcode: "{1000 + n:04d}"\n      city: By {index}\n'
+        f'    phone: "22 00 {index:02d} {n:02d}"\n    opening_hours: Hverdager 08.00–15.30\n    transport: Buss {n + 1} til sykehuset.\n'
         f"    departments:\n      - id: {loc}-avd\n        name: Avdeling {n + 1}\n"
         for n, loc in enumerate(locations)
     )
@@ -78,9 +139,15 @@ def provider_yml(pid: str, index: int, locations: list[str]) -> str:
 
 
 def git(root: Path, *args: str) -> None:
-    env = {"GIT_AUTHOR_NAME": "Korpus", "GIT_AUTHOR_EMAIL": "korpus@example.no", "GIT_COMMITTER_NAME": "Korpus",
-           "GIT_COMMITTER_EMAIL": "korpus@example.no", "GIT_AUTHOR_DATE": "2026-06-01T12:00:00", "GIT_COMMITTER_DATE": "2026-06-01T12:00:00",
-           "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    env = {
+        "GIT_AUTHOR_NAME": "Korpus",
+        "GIT_AUTHOR_EMAIL": "korpus@example.no",
+        "GIT_COMMITTER_NAME": "Korpus",
+        "GIT_COMMITTER_EMAIL": "korpus@example.no",
+        "GIT_AUTHOR_DATE": "2026-06-01T12:00:00",
+        "GIT_COMMITTER_DATE": "2026-06-01T12:00:00",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
     subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
@@ -105,7 +172,9 @@ def make_corpus(out: Path, providers: int, texts: int, overlays: int, seed: int 
         (folder / "snippets/parkering.md").write_text(paragraph(rnd, 2) + "\n", encoding="utf-8")
         (folder / "pages").mkdir()
         page = f"---\ntitle: Om oss\nresponsible:\n  name: Ekspert {n}\n  title: Overlege\napproved:\n  by: Ekspert {n}\n  on: 2026-06-01\n---\n"
-        (folder / "pages/om-oss.md").write_text(sealed(page + f"## Hvem vi er {{#who}}\n\n{paragraph(rnd, 4)}\n", "local", page_local), encoding="utf-8")
+        (folder / "pages/om-oss.md").write_text(
+            sealed(page + f"## Hvem vi er {{#who}}\n\n{paragraph(rnd, 4)}\n", "local", page_local), encoding="utf-8"
+        )
         (folder / "events").mkdir()
         (folder / "events/kurs.md").write_text(
             f"---\ntitle: Pasientskole\nstart: 2027-02-0{1 + n % 9}T12:00\nend: 2027-02-0{1 + n % 9}T15:00\nlocation: {locations[pid][0]}\n---\n{paragraph(rnd, 2)}\n",
@@ -129,13 +198,17 @@ def make_corpus(out: Path, providers: int, texts: int, overlays: int, seed: int 
             body, sections, revision = bodies[text_id]
             chosen = sorted(rnd.sample(sections, rnd.randint(3, len(sections))), key=sections.index)
             parts = [f'{{% include "{text_id}#{sid}" %}}\n' for sid in chosen]
-            parts.insert(1, f"## Hos oss {{#local}}\n\n{paragraph(rnd, 3)}\n\n" + ('{% include "snippets/parkering" %}\n' if rnd.random() < 0.3 else ""))
+            parts.insert(
+                1,
+                f"## Hos oss {{#local}}\n\n{paragraph(rnd, 3)}\n\n"
+                + ('{% include "snippets/parkering" %}\n' if rnd.random() < 0.3 else ""),
+            )
             front = (
                 f"---\nuses: {text_id}\nlocations: [{rnd.choice(locations[pid])}]\n"
-                f"approved:\n  by: Ekspert {n}\n  on: 2026-06-01\n  revisions:\n    {text_id}: \"{revision}\"\n---\n"
+                f'approved:\n  by: Ekspert {n}\n  on: 2026-06-01\n  revisions:\n    {text_id}: "{revision}"\n---\n'
             )
             snippet = (folder_of(out, pid) / "snippets/parkering.md").read_text(encoding="utf-8")
-            local = lambda meta, text: overlay_local(meta, text, lambda name: snippet if name == "parkering" else None)  # noqa: E731
+            local = lambda meta, text, snippet=snippet: overlay_local(meta, text, lambda name: snippet if name == "parkering" else None)  # noqa: E731
             path = out / "content/providers" / pid / f"{text_id}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(sealed(front + "\n".join(parts), "local", local), encoding="utf-8")

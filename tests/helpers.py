@@ -207,7 +207,9 @@ def overlay(uses: str, approver: str, revisions: dict[str, str], body: str, loca
 def base_tree() -> dict[str, str]:
     """Two providers, two national texts, overlays, a snippet, a page and an event; valid."""
     return {
-        "content/providers/alfa-hf/provider.yml": provider_yml("alfa-hf", "Helse Alfa HF", "helse-vest", ["Kari Berg", "Per Dahl"], ["sentrum", "fjell"]),
+        "content/providers/alfa-hf/provider.yml": provider_yml(
+            "alfa-hf", "Helse Alfa HF", "helse-vest", ["Kari Berg", "Per Dahl"], ["sentrum", "fjell"]
+        ),
         "content/providers/beta-hf/provider.yml": provider_yml("beta-hf", "Helse Beta HF", "helse-nord", ["Ola Nord"], ["nord", "sor"]),
         "content/common/treatments/knee-replacement.md": national_text("Kneprotese", "alfa-hf", "Kari Berg", KNEE_BODY),
         "content/common/treatments/cataract-surgery.md": national_text("Grå stær", "alfa-hf", "Per Dahl", CATARACT_BODY),
@@ -235,7 +237,11 @@ def base_tree() -> dict[str, str]:
             "related: [treatments/knee-replacement]\n---\nFor deg som skal operere kneet.\n"
         ),
         "content/providers/alfa-hf/treatments/cataract-surgery.md": overlay(
-            "treatments/cataract-surgery", "Kari Berg", {"treatments/cataract-surgery": content_hash(CATARACT_BODY)}, "", locations="[sentrum]"
+            "treatments/cataract-surgery",
+            "Kari Berg",
+            {"treatments/cataract-surgery": content_hash(CATARACT_BODY)},
+            "",
+            locations="[sentrum]",
         ),
     }
 

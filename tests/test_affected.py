@@ -82,7 +82,9 @@ def test_owner_name_shown_on_other_sites(repo: Path) -> None:
     assert affected(repo) == ["alfa-hf", "beta-hf"]  # beta-hf's knee page names alfa-hf as the owner
 
 
-@pytest.mark.parametrize("rel", ["overrides/main.html", "schemas/overlay.schema.json", "hcweb.yml", "tooling/hcweb/extra.py", "pyproject.toml"])
+@pytest.mark.parametrize(
+    "rel", ["overrides/main.html", "schemas/overlay.schema.json", "hcweb.yml", "tooling/hcweb/extra.py", "pyproject.toml"]
+)
 def test_design_schemas_tooling_and_policy_affect_everyone(repo: Path, rel: str) -> None:
     path = repo / rel
     build_file_tree(repo, {rel: (path.read_text(encoding="utf-8") if path.exists() else "") + "\n"})
@@ -105,10 +107,19 @@ def test_an_image_affects_the_sites_that_show_it(repo: Path) -> None:
 
 def test_waiting_times_affect_the_sites_that_show_them(repo: Path) -> None:
     # The code is a field readers see: the owner approves the new revision, and beta-hf approves it for its page.
-    edit_file(repo, KNEE, "reviewed: {on: 2026-03-01, by: Kari Berg}\n", "reviewed: {on: 2026-03-01, by: Kari Berg}\nchoose_location:\n  code: kneprotese\n")
+    edit_file(
+        repo,
+        KNEE,
+        "reviewed: {on: 2026-03-01, by: Kari Berg}\n",
+        "reviewed: {on: 2026-03-01, by: Kari Berg}\nchoose_location:\n  code: kneprotese\n",
+    )
     approve_by_owner(repo)
     commit(repo, "code")
-    figures = {"source": "test", "synced": TODAY, "figures": [{"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 3, "reported": TODAY}]}
+    figures = {
+        "source": "test",
+        "synced": TODAY,
+        "figures": [{"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 3, "reported": TODAY}],
+    }
     build_file_tree(repo, {"data/waiting-times.json": json.dumps(figures)})
     # beta-hf still shows the revision it approved, without the code: the figures are not on its site yet.
     assert run(repo, "affected", "--base", "HEAD", "--format", "json").stdout.strip() == "[]"

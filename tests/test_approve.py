@@ -147,7 +147,10 @@ def test_comments_quoting_order_and_line_endings_survive(repo: Path, case: str) 
         expected = (
             original.replace("on: 2026-01-01", "on: 2026-11-02")
             .replace("'Ola Nord'", "Ola Nord")
-            .replace("treatments/old-text: 111111111111\r\n", f"treatments/knee-replacement: {revision_of(repo)}\r\n  local: {local_of(repo, rel)}\r\n")
+            .replace(
+                "treatments/old-text: 111111111111\r\n",
+                f"treatments/knee-replacement: {revision_of(repo)}\r\n  local: {local_of(repo, rel)}\r\n",
+            )
         )
     elif rel == KNEE:
         expected = (
@@ -156,7 +159,10 @@ def test_comments_quoting_order_and_line_endings_survive(repo: Path, case: str) 
             .replace("revision: 111111111111", f"revision: {revision_of(repo)}")
         )
     else:
-        expected = original.replace("{on: 2026-01-01, by: Ola Nord, local: 111111111111}", f"{{on: 2026-11-02, by: Redaktør Helse Beta HF, local: {local_of(repo, rel)}}}")
+        expected = original.replace(
+            "{on: 2026-01-01, by: Ola Nord, local: 111111111111}",
+            f"{{on: 2026-11-02, by: Redaktør Helse Beta HF, local: {local_of(repo, rel)}}}",
+        )
     assert "111111111111" not in expected and expected != original
     assert written == expected
     errors = [line for line in run(repo, "validate", "--today", TODAY).output.splitlines() if line.startswith(f"{rel}:")]
@@ -165,7 +171,9 @@ def test_comments_quoting_order_and_line_endings_survive(repo: Path, case: str) 
 
 def test_approval_block_is_added_when_missing(repo: Path) -> None:
     overlay_path = repo / BETA_KNEE
-    overlay_path.write_text('---\nuses: treatments/knee-replacement\nlocations: [nord]\n---\n{% include "treatments/knee-replacement" %}\n', encoding="utf-8")
+    overlay_path.write_text(
+        '---\nuses: treatments/knee-replacement\nlocations: [nord]\n---\n{% include "treatments/knee-replacement" %}\n', encoding="utf-8"
+    )
     local = local_of(repo, BETA_KNEE)
     assert run(repo, "approve", str(overlay_path), "--by", "Ola Nord", "--today", TODAY).exit_code == 0
     assert overlay_path.read_text(encoding="utf-8") == (
@@ -254,7 +262,9 @@ def test_approval_dated_before_the_text_was_committed_is_refused(repo: Path, rel
     result = run(repo, "approve", str(repo / rel), "--by", by, "--on", "2019-01-01", "--today", TODAY)
     assert result.exit_code == 1
     assert result.output.splitlines()[-1].startswith(f"Error: {rel}: an approval on 2019-01-01 cannot cover ")
-    assert result.output.splitlines()[-1].endswith(", which was committed on 2026-02-01; give a date on or after that (or leave out --on for today)")
+    assert result.output.splitlines()[-1].endswith(
+        ", which was committed on 2026-02-01; give a date on or after that (or leave out --on for today)"
+    )
     assert content_files(repo) == before
     assert run(repo, "approve", str(repo / rel), "--by", by, "--on", "2026-01-31", "--today", TODAY).exit_code == 1
     assert content_files(repo) == before

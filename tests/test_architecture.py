@@ -106,4 +106,6 @@ def test_every_imported_distribution_is_declared() -> None:
             if not owners & dependencies:
                 missing.setdefault(top, module)
     assert missing == {}, f"imported but not declared in pyproject.toml dependencies: {missing}"
-    assert "gitpython" in dependencies and "git" in {n.split(".")[0] for n in MODULES["hcweb.repo"]}  # the check maps modules to distributions
+    assert "gitpython" in dependencies and "git" in {
+        n.split(".")[0] for n in MODULES["hcweb.repo"]
+    }  # the check maps modules to distributions

@@ -153,7 +153,9 @@ def test_content_security_policy_stops_an_injected_script(page, base_url: str) -
     refused: list[str] = []
     page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     page.goto(f"{base_url}/{sorted(CONTENT.providers)[0]}/", wait_until="networkidle")
-    page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.hacked = 1'; document.body.appendChild(s); }")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.hacked = 1'; document.body.appendChild(s); }"
+    )
     assert page.evaluate("() => window.hacked") is None
     assert refused, "the browser did not report the refused script"
 

@@ -23,7 +23,9 @@ def record_local_approval(root: Path, rel: str, on: str) -> None:
     content = Repository(root).load()
     provider, item = next((p, o) for p in content.providers.values() for o in p.overlays if o.rel == rel)
     path = root / rel
-    path.write_text(record_in_text(path.read_text(encoding="utf-8"), rel, "approved", {"on": on, "local": item.local_hash(provider)}), encoding="utf-8")
+    path.write_text(
+        record_in_text(path.read_text(encoding="utf-8"), rel, "approved", {"on": on, "local": item.local_hash(provider)}), encoding="utf-8"
+    )
 
 
 def page(site: Path, url: str) -> str:
@@ -44,8 +46,16 @@ def built(repo: Path) -> Path:
 
 def test_treatment_page_has_national_and_local_text_in_order(built: Path) -> None:
     text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
-    order = ["Kneprotese", "Om behandlingen", "Ved en kneprotese erstattes", "Slik kommer du til oss", "Oppmøte i resepsjonen",
-             "Parkering i P-huset", "Henvisning", "Fastlegen henviser deg"]
+    order = [
+        "Kneprotese",
+        "Om behandlingen",
+        "Ved en kneprotese erstattes",
+        "Slik kommer du til oss",
+        "Oppmøte i resepsjonen",
+        "Parkering i P-huset",
+        "Henvisning",
+        "Fastlegen henviser deg",
+    ]
     positions = [text.index(fragment) for fragment in order]
     assert positions == sorted(positions)
     assert "Etter behandlingen" not in text  # a section the overlay did not include
@@ -81,7 +91,13 @@ def test_location_page_has_structured_data(built: Path) -> None:
     html = page(built / "beta-hf", "locations/nord")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "Hospital"
-    assert data["address"] == {"@type": "PostalAddress", "streetAddress": "Sykehusveien 1", "postalCode": "0100", "addressLocality": "Nord", "addressCountry": "NO"}
+    assert data["address"] == {
+        "@type": "PostalAddress",
+        "streetAddress": "Sykehusveien 1",
+        "postalCode": "0100",
+        "addressLocality": "Nord",
+        "addressCountry": "NO",
+    }
 
 
 def test_json_ld_describes_the_medical_page(built: Path) -> None:
@@ -231,7 +247,9 @@ def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
     # A change the overlay's own file does not share: a safety correction of the national text by its owner is
     # published at once, while the overlay still waits for its local re-approval (its file is as on 15 September).
     knee = repo / "content/common/treatments/knee-replacement.md"
-    knee.write_text(knee.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller legevakten henviser deg."), encoding="utf-8")
+    knee.write_text(
+        knee.read_text(encoding="utf-8").replace("Fastlegen henviser deg.", "Fastlegen eller legevakten henviser deg."), encoding="utf-8"
+    )
     corrected = run(repo, "approve", str(knee), "--by", "Kari Berg", "--on", "2026-10-20", "--today", "2026-10-20", "--safety")
     assert corrected.exit_code == 0, corrected.output
     commit(repo, "referral corrected nationally", date="2026-10-20T10:00:00")
@@ -275,18 +293,20 @@ def test_every_menu_group_stays_small_however_the_titles_are_spread() -> None:
     from hcweb.site.mkdocs_config import MAX_GROUP, navigation
     from hcweb.site.pages import Page
 
-    titles = [f"Sykehus {n}" for n in range(2000)] + [f"Smerte {n}" for n in range(30)] + [f"Øye {n}" for n in range(45)] + ["Abc", "3D-røntgen"]
+    titles = (
+        [f"Sykehus {n}" for n in range(2000)] + [f"Smerte {n}" for n in range(30)] + [f"Øye {n}" for n in range(45)] + ["Abc", "3D-røntgen"]
+    )
     pages = [Page(f"treatments/t{n}.md", f"/treatments/t{n}/", title, "", group="Behandlinger") for n, title in enumerate(titles)]
 
     def walk(items: list, trail: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
         assert len(items) <= MAX_GROUP, trail
         found = []
         for item in items:
-            (label, value), = item.items()
+            ((label, value),) = item.items()
             found += walk(value, (*trail, label)) if isinstance(value, list) else [(trail, label)]
         return found
 
-    (group, items), = navigation(pages)[0].items()
+    ((group, items),) = navigation(pages)[0].items()
     shown = walk(items, (group,))
     assert sorted(label for _, label in shown) == sorted(titles)  # every page once
     assert [label for _, label in shown] == sorted(titles, key=str.casefold)  # in alphabetical order

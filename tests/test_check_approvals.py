@@ -114,7 +114,15 @@ def head(root: Path) -> str:
 def scenario(tmp_path_factory) -> Scenario:
     root = tmp_path_factory.mktemp("approvals") / "repo"
     knee_old = national_md("Kneprotese", "alfa-hf", KNEE_BODY_OLD, "Kari Berg", "2026-03-01", "2026-03-01", specialty="ortopedi")
-    cataract = national_md("Grå stær", "alfa-hf", "## Om grå stær {#about}\nLinsen blir uklar.\n", "Per Dahl", "2026-03-01", "2026-03-01", specialty="øyesykdommer")
+    cataract = national_md(
+        "Grå stær",
+        "alfa-hf",
+        "## Om grå stær {#about}\nLinsen blir uklar.\n",
+        "Per Dahl",
+        "2026-03-01",
+        "2026-03-01",
+        specialty="øyesykdommer",
+    )
     snippet_old = "Parkering i P-huset.\n"
     make_repo(
         root,
@@ -155,14 +163,26 @@ def scenario(tmp_path_factory) -> Scenario:
     subprocess.run(["git", "clone", "-q", str(root), str(bad)], check=True, capture_output=True)
     git(bad, "checkout", "-q", "-b", "pr-bad")
     git(bad, "branch", "-q", "main", base)
-    cataract_by_kari = national_md("Grå stær", "alfa-hf", "## Om grå stær {#about}\nLinsen blir uklar.\n", "Kari Berg", "2026-06-03", "2026-03-01", specialty="øyesykdommer")
+    cataract_by_kari = national_md(
+        "Grå stær",
+        "alfa-hf",
+        "## Om grå stær {#about}\nLinsen blir uklar.\n",
+        "Kari Berg",
+        "2026-06-03",
+        "2026-03-01",
+        specialty="øyesykdommer",
+    )
     build_file_tree(
         bad,
         {
             CATARACT: cataract_by_kari,
             BETA: beta_yml(extra_expert=True),
-            NEW_TEXT: national_md("Skulderprotese", "beta-hf", "## Om behandlingen {#about}\nEn ny skulder.\n", "Nina Ny", "2026-06-03", "2026-06-03"),
-            "content/providers/gamma-hf/provider.yml": provider_yml("gamma-hf", "Helse Gamma HF", "helse-midt-norge", ["Gro Gamma"], ["midt"]),
+            NEW_TEXT: national_md(
+                "Skulderprotese", "beta-hf", "## Om behandlingen {#about}\nEn ny skulder.\n", "Nina Ny", "2026-06-03", "2026-06-03"
+            ),
+            "content/providers/gamma-hf/provider.yml": provider_yml(
+                "gamma-hf", "Helse Gamma HF", "helse-midt-norge", ["Gro Gamma"], ["midt"]
+            ),
             "content/providers/gamma-hf/pages/om-oss.md": page_md("Gro Gamma", "## Om oss {#who}\nNytt foretak.\n", "Gro Gamma"),
         },
     )
@@ -229,7 +249,9 @@ def test_every_record_backed_passes(scenario, tmp_path):
 
 def test_records_written_after_the_review_count_when_the_content_is_the_same(scenario, tmp_path):
     # kari-berg reviewed c1 and ola-nord c2, before c3 wrote their records: the hashes match, so they count
-    result = check(scenario.root, tmp_path, [review("kari-berg", scenario.c3), review("ola-nord", scenario.c4), review("alfa-redaktor", scenario.c4)])
+    result = check(
+        scenario.root, tmp_path, [review("kari-berg", scenario.c3), review("ola-nord", scenario.c4), review("alfa-redaktor", scenario.c4)]
+    )
     assert result.exit_code == 0, result.output
     assert check(scenario.root, tmp_path, good_reviews(scenario)).exit_code == 0
 
@@ -290,7 +312,9 @@ def test_a_review_by_another_account_does_not_count(scenario, tmp_path):
     assert result.exit_code == 1
     found = problems(result)
     assert sorted(found) == sorted([at(scenario, KNEE, "  on:", "approved:"), at(scenario, KNEE, "  on:", "reviewed:")])
-    assert all("kari-berg has not approved this pull request (approvals so far: alfa-redaktor, ola-nord, per-dahl)" in m for m in found.values())
+    assert all(
+        "kari-berg has not approved this pull request (approvals so far: alfa-redaktor, ola-nord, per-dahl)" in m for m in found.values()
+    )
 
 
 def test_a_review_of_a_commit_where_the_text_read_differently(scenario, tmp_path):
@@ -339,7 +363,9 @@ def test_a_snippet_change_changes_what_the_overlay_approval_covers(scenario, tmp
     found = problems(result)
     assert list(found) == [at(s, OVERLAY, "  on:", "approved:")]
     message = found[at(s, OVERLAY, "  on:", "approved:")]
-    assert message.startswith(f" error: ola-nord's approval was of commit {s.c1[:7]}, where the overlay's own text, shown fields or snippets read differently (local hash ")
+    assert message.startswith(
+        f" error: ola-nord's approval was of commit {s.c1[:7]}, where the overlay's own text, shown fields or snippets read differently (local hash "
+    )
     assert "treatments/knee-replacement" not in message
 
 
@@ -348,7 +374,10 @@ def test_an_overlay_approval_covers_the_national_revisions_too(scenario, tmp_pat
     result = check(s.root, tmp_path, [review("kari-berg", s.c1), review("ola-nord", s.base), review("alfa-redaktor", s.c4)])
     message = problems(result)[at(s, OVERLAY, "  on:", "approved:")]
     assert "where the overlay's own text, shown fields or snippets read differently" in message
-    assert f"and where treatments/knee-replacement read differently (revision {revision_of(git(s.root, 'show', f'{s.base}:{KNEE}'))} there" in message
+    assert (
+        f"and where treatments/knee-replacement read differently (revision {revision_of(git(s.root, 'show', f'{s.base}:{KNEE}'))} there"
+        in message
+    )
 
 
 def test_dismissed_approval_is_withdrawn(scenario, tmp_path):
@@ -356,7 +385,9 @@ def test_dismissed_approval_is_withdrawn(scenario, tmp_path):
     result = check(scenario.root, tmp_path, reviews)
     assert result.exit_code == 1
     messages = set(problems(result).values())
-    assert messages == {" error: kari-berg's approval was dismissed; ask them to approve this pull request again on GitHub [approval-missing]"}
+    assert messages == {
+        " error: kari-berg's approval was dismissed; ask them to approve this pull request again on GitHub [approval-missing]"
+    }
 
 
 def test_changes_requested_after_the_approval_withdraws_it(scenario, tmp_path):
@@ -428,7 +459,9 @@ def test_people_are_looked_up_at_the_base(scenario, tmp_path):
         f" error: Nina Ny is not an expert of Helse Beta HF in {BETA} at main (this pull request adds them, which does not count); "
         "a coordinator must add the person in a pull request of its own first [approver-unknown]"
     )
-    assert found.pop(f"{NEW_TEXT}:{line_of(s.files[NEW_TEXT], 'reviewed:')}").startswith(" error: Nina Ny is not an expert of Helse Beta HF")
+    assert found.pop(f"{NEW_TEXT}:{line_of(s.files[NEW_TEXT], 'reviewed:')}").startswith(
+        " error: Nina Ny is not an expert of Helse Beta HF"
+    )
     assert found.pop("content/providers/gamma-hf/pages/om-oss.md:6") == (
         " error: the provider 'gamma-hf' is not in the repository at main, so Gro Gamma cannot back this yet; a coordinator "
         "must add the provider and the person in a pull request of its own first [approver-unknown]"
@@ -500,7 +533,9 @@ class ReviewsApi(QuietHandler):
         self.send_response(200)
         if page == "1":
             host = self.headers["Host"]
-            self.send_header("Link", f'<http://{host}/repositories/1/pulls/7/reviews?per_page=100&page=2>; rel="next", <http://{host}/x>; rel="last"')
+            self.send_header(
+                "Link", f'<http://{host}/repositories/1/pulls/7/reviews?per_page=100&page=2>; rel="next", <http://{host}/x>; rel="last"'
+            )
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -525,7 +560,10 @@ def test_pr_fetches_every_page_with_the_token(scenario, api):
     api.pages = {"1": reviews[:2], "2": reviews[2:]}
     result = run(scenario.root, "check-approvals", "--base", "main", "--pr", "7")
     assert result.exit_code == 0, result.output
-    assert [path for path, _ in api.seen] == ["/repos/hcweb/innhold/pulls/7/reviews?per_page=100", "/repositories/1/pulls/7/reviews?per_page=100&page=2"]
+    assert [path for path, _ in api.seen] == [
+        "/repos/hcweb/innhold/pulls/7/reviews?per_page=100",
+        "/repositories/1/pulls/7/reviews?per_page=100&page=2",
+    ]
     for _, headers in api.seen:
         assert headers["Authorization"] == "Bearer ghs_secret-token"
         assert headers["Accept"] == "application/vnd.github+json"

@@ -45,7 +45,9 @@ def test_killed_builds_leave_a_whole_site(repo: Path) -> None:
     chance = random.Random(20261129)
     for round_number in range(ROUNDS):
         overlay = repo / BETA_KNEE
-        overlay.write_text(re.sub(r"(Runde \d+: o|O)ppmøte i", f"Runde {round_number}: oppmøte i", overlay.read_text(encoding="utf-8")), encoding="utf-8")
+        overlay.write_text(
+            re.sub(r"(Runde \d+: o|O)ppmøte i", f"Runde {round_number}: oppmøte i", overlay.read_text(encoding="utf-8")), encoding="utf-8"
+        )
         approved = run(repo, "approve", str(overlay), "--by", "Ola Nord", "--today", TODAY)  # the new words, approved: publishable
         assert approved.exit_code == 0, approved.output
         kill_after(["--root", str(repo), "build", "--all", "--jobs", "2", "--today", TODAY], chance.uniform(0.2, 3.0))
@@ -66,7 +68,9 @@ def test_killed_approve_leaves_the_old_file_or_the_new_one(repo: Path) -> None:
     for round_number in range(ROUNDS):
         before = overlay.read_bytes()
         day = f"2026-11-{10 + round_number:02d}"
-        code = kill_after(["--root", str(repo), "approve", str(overlay), "--by", "Ola Nord", "--on", day, "--today", TODAY], chance.uniform(0.05, 0.8))
+        code = kill_after(
+            ["--root", str(repo), "approve", str(overlay), "--by", "Ola Nord", "--on", day, "--today", TODAY], chance.uniform(0.05, 0.8)
+        )
         after = overlay.read_bytes()
         approved = re.sub(rb"\n  on: \d{4}-\d{2}-\d{2}\n", f"\n  on: {day}\n".encode(), before)
         assert after in (before, approved), f"round {round_number}: a half-written file (exit {code})"
@@ -80,7 +84,10 @@ def test_killed_sync_leaves_the_old_snapshot_or_the_new_one(repo: Path, tmp_path
     chance = random.Random(11)
     for round_number in range(ROUNDS):
         feed = tmp_path / f"feed-{round_number}.csv"
-        feed.write_text(f"code,provider,location,figure,weeks,reported\nkneprotese,beta-hf,nord,assessment,{round_number + 2},2026-11-01\n", encoding="utf-8")
+        feed.write_text(
+            f"code,provider,location,figure,weeks,reported\nkneprotese,beta-hf,nord,assessment,{round_number + 2},2026-11-01\n",
+            encoding="utf-8",
+        )
         before = snapshot.read_bytes() if snapshot.exists() else None
         kill_after(["--root", str(repo), "sync", "waiting-times", "--from", str(feed), "--today", TODAY], chance.uniform(0.05, 0.8))
         after = snapshot.read_bytes() if snapshot.exists() else None
@@ -157,7 +164,9 @@ def test_killed_parallel_build_leaves_no_process_and_no_temporary_folder(tmp_pat
     out = repo / "site"
     errors = tmp_path / "stderr.txt"
     with open(errors, "w") as stderr:
-        process = subprocess.Popen([*build, "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, env=environment)
+        process = subprocess.Popen(
+            [*build, "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True, env=environment
+        )
     try:
 
         def rendering() -> bool:

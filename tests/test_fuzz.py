@@ -13,7 +13,29 @@ from hcweb.resolve import Resolver
 from hcweb.sections import directives, headings, headings_line_by_line, split_sections
 
 # Text built from the pieces that matter to the parsers, mixed with anything at all.
-PIECES = st.sampled_from(["---", "...", "## ", "{#id}", "```", "~~~", '{% include "a/b#c" %}', "{%", "%}", ":", "- ", "  ", "\t", "&a", "*a", "!!python/object", "\r\n", "\n", "#"])
+PIECES = st.sampled_from(
+    [
+        "---",
+        "...",
+        "## ",
+        "{#id}",
+        "```",
+        "~~~",
+        '{% include "a/b#c" %}',
+        "{%",
+        "%}",
+        ":",
+        "- ",
+        "  ",
+        "\t",
+        "&a",
+        "*a",
+        "!!python/object",
+        "\r\n",
+        "\n",
+        "#",
+    ]
+)
 TEXT = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=40).map("".join)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -49,7 +71,11 @@ SECTION_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blac
 
 
 @FUZZ
-@given(st.lists(st.tuples(st.sampled_from(["about", "referral", "treatment", "after", "risks"]), SECTION_TEXT), max_size=5, unique_by=lambda s: s[0]))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["about", "referral", "treatment", "after", "risks"]), SECTION_TEXT), max_size=5, unique_by=lambda s: s[0]
+    )
+)
 def test_including_every_section_in_order_renders_the_national_text(sections: list[tuple[str, str]]) -> None:
     body = "".join(f"## Del {sid} {{#{sid}}}\n{text}\n" for sid, text in sections)
     source = split_front_matter(f"---\ntitle: T\n---\n{body}", "content/common/treatments/t.md")
@@ -63,7 +89,23 @@ def test_including_every_section_in_order_renders_the_national_text(sections: li
 
 
 MARKDOWN_LINES = st.lists(
-    st.sampled_from(["## Om {#about}", "##Tett", "### Under", "   ## Innrykk", "    ## Kode", "Tekst.", "", "## ", "##", "## Lukket ##", "\r", "\x0c", "\u2028"]),
+    st.sampled_from(
+        [
+            "## Om {#about}",
+            "##Tett",
+            "### Under",
+            "   ## Innrykk",
+            "    ## Kode",
+            "Tekst.",
+            "",
+            "## ",
+            "##",
+            "## Lukket ##",
+            "\r",
+            "\x0c",
+            "\u2028",
+        ]
+    ),
     max_size=30,
 )
 

@@ -39,25 +39,35 @@ def test_symlinked_national_text_leaks_nothing(tmp_path: Path) -> None:
     overlay.write_text(overlay.read_text(encoding="utf-8") + '\n{% include "treatments/secret" %}\n', encoding="utf-8")
     validate = run(root, "validate", "--today", TODAY)
     build = run(root, "build", "--all", "--today", TODAY)
-    assert "content/common/treatments/secret.md:1: error: this file is a link that leads outside content/; it was not read [outside-root]" in validate.output
+    assert (
+        "content/common/treatments/secret.md:1: error: this file is a link that leads outside content/; it was not read [outside-root]"
+        in validate.output
+    )
     for output in (validate.output, build.output):
         assert "hunter2" not in output and "Hemmelig" not in output and "Traceback" not in output
     assert build.exit_code == 1
-    assert not (root / "site").exists() or "hunter2" not in "".join(p.read_text(errors="ignore") for p in (root / "site").rglob("*") if p.is_file())
+    assert not (root / "site").exists() or "hunter2" not in "".join(
+        p.read_text(errors="ignore") for p in (root / "site").rglob("*") if p.is_file()
+    )
 
 
 def test_oversized_file_is_refused_unread(tmp_path: Path) -> None:
     tree = base_tree()
     tree["content/providers/beta-hf/snippets/parkering.md"] = "Parkering.\n" + "x" * 250_000 + "\n"
     result = run(make_repo(tmp_path / "repo", tree), "validate", "--today", TODAY)
-    assert "content/providers/beta-hf/snippets/parkering.md:1: error: the file is 250 KB; a content file may be at most 200 KB (hcweb.yml limits) [file-too-large]" in result.output
+    assert (
+        "content/providers/beta-hf/snippets/parkering.md:1: error: the file is 250 KB; a content file may be at most 200 KB (hcweb.yml limits) [file-too-large]"
+        in result.output
+    )
 
 
 def test_include_bomb_is_bounded(tmp_path: Path) -> None:
     tree = base_tree()
     # Each snippet includes the next one twice: 2^12 expansions if nothing stopped it.
     for level in range(12):
-        tree[f"content/providers/beta-hf/snippets/s{level}.md"] = f'{{% include "snippets/s{level + 1}" %}}\n{{% include "snippets/s{level + 1}" %}}\n'
+        tree[f"content/providers/beta-hf/snippets/s{level}.md"] = (
+            f'{{% include "snippets/s{level + 1}" %}}\n{{% include "snippets/s{level + 1}" %}}\n'
+        )
     tree["content/providers/beta-hf/snippets/s12.md"] = "Bunn.\n"
     tree[OVERLAY] = tree[OVERLAY] + '\n{% include "snippets/s0" %}\n'
     result = run(make_repo(tmp_path / "repo", tree), "validate", "--today", TODAY)

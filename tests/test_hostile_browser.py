@@ -88,10 +88,17 @@ def escaped_tree() -> dict[str, str]:
         .replace("title: Kneprotese", f"title: {_quoted('Kneprotese ' + QUOTES)}", 1)
         .replace("summary: Kort om kneprotese.", f"summary: {q}")
         .replace("title: Overlege", f"title: {q}")
-        .replace("reviewed: {on: 2026-03-01, by: Kari Berg}", f"reviewed: {{on: 2026-03-01, by: Kari Berg}}\nhelsenorge:\n  - title: {q}\n    url: https://www.helsenorge.no/sykdom/kne/")
+        .replace(
+            "reviewed: {on: 2026-03-01, by: Kari Berg}",
+            f"reviewed: {{on: 2026-03-01, by: Kari Berg}}\nhelsenorge:\n  - title: {q}\n    url: https://www.helsenorge.no/sykdom/kne/",
+        )
     )
-    tree[OVERLAY] = tree[OVERLAY].replace("uses: treatments/knee-replacement", f"uses: treatments/knee-replacement\ntitle: {_quoted('Kne ' + QUOTES)}")
-    tree[PAGE] = tree[PAGE].replace("title: Om oss", f"title: {_quoted('Om oss ' + QUOTES)}\nsummary: {q}").replace("title: Overlege", f"title: {q}")
+    tree[OVERLAY] = tree[OVERLAY].replace(
+        "uses: treatments/knee-replacement", f"uses: treatments/knee-replacement\ntitle: {_quoted('Kne ' + QUOTES)}"
+    )
+    tree[PAGE] = (
+        tree[PAGE].replace("title: Om oss", f"title: {_quoted('Om oss ' + QUOTES)}\nsummary: {q}").replace("title: Overlege", f"title: {q}")
+    )
     tree[EVENT] = tree[EVENT].replace("title: Kneskole", f"title: {_quoted('Kneskole ' + QUOTES)}")
     return tree
 
@@ -181,7 +188,9 @@ def test_pinned_revision_is_checked_like_current_text(tmp_path: Path) -> None:
     validate = run(root, "validate", "--today", TODAY)
     assert validate.exit_code == 1
     pinned_line = next(i for i, text in enumerate((root / OVERLAY).read_text(encoding="utf-8").splitlines(), 1) if pinned in text)
-    expected = f"{OVERLAY}:{pinned_line}: error: the approved revision {pinned} of treatments/knee-replacement, which this site still publishes"
+    expected = (
+        f"{OVERLAY}:{pinned_line}: error: the approved revision {pinned} of treatments/knee-replacement, which this site still publishes"
+    )
     assert any(out.startswith(expected) and "onerror= runs a script" in out for out in validate.output.splitlines()), validate.output
     assert validate.output.splitlines()[-1].startswith("1 error,"), validate.output  # the payload is the only error
     build = run(root, "build", "--provider", "beta-hf", "--today", TODAY)

@@ -141,7 +141,10 @@ def test_a_trickling_helsenorge_page_fails_alone(data_repo: Path, server: str, m
         ("https://s3cret@feeds.example:8443/w.csv", "https://feeds.example:8443/w.csv"),
         ("https://feeds.example/w.csv?month=11&access_token=s3cret&x=1", "https://feeds.example/w.csv?month=11&access_token=REDACTED&x=1"),
         ("https://feeds.example/w.csv?API_KEY=s3cret#top", "https://feeds.example/w.csv?API_KEY=REDACTED#top"),
-        ("https://feeds.example/w.csv?sig=s3cret&Password=s3cret&client_secret=s3cret", "https://feeds.example/w.csv?sig=REDACTED&Password=REDACTED&client_secret=REDACTED"),
+        (
+            "https://feeds.example/w.csv?sig=s3cret&Password=s3cret&client_secret=s3cret",
+            "https://feeds.example/w.csv?sig=REDACTED&Password=REDACTED&client_secret=REDACTED",
+        ),
         ("https://feeds.example/w.csv?month=11", "https://feeds.example/w.csv?month=11"),
         ("data/feeds/w.csv", "data/feeds/w.csv"),
         ("https://feeds.example/w.csv\n?x=1", "https://feeds.example/w.csv??x=1"),
@@ -175,33 +178,83 @@ def deep(levels: int) -> str:
 
 
 def json_row(**changes: object) -> dict:
-    return {"code": "kneprotese", "provider": "beta-hf", "location": "nord", "figure": "assessment", "weeks": 6, "reported": "2026-11-01", **changes}
+    return {
+        "code": "kneprotese",
+        "provider": "beta-hf",
+        "location": "nord",
+        "figure": "assessment",
+        "weeks": 6,
+        "reported": "2026-11-01",
+        **changes,
+    }
 
 
 HOSTILE_FEEDS = [
-    ("huge.csv", HEADER + "kneprotese,beta-hf,nord,assessment," + "9" * 5000 + ",2026-11-01\n", "line 2: 'weeks' is a number of 5000 digits; waiting times are given in weeks, from 0 to 520"),
-    ("squared.csv", HEADER + "kneprotese,beta-hf,nord,assessment,²,2026-11-01\n", "line 2: 'weeks' must be written with the digits 0-9; found \"²\""),
-    ("arabic.csv", HEADER + "kneprotese,beta-hf,nord,assessment,٣,2026-11-01\n", "line 2: 'weeks' must be written with the digits 0-9; found \"٣\""),
-    ("fullwidth.csv", HEADER + "kneprotese,beta-hf,nord,assessment,１２,2026-11-01\n", "line 2: 'weeks' must be written with the digits 0-9; found \"１２\""),
+    (
+        "huge.csv",
+        HEADER + "kneprotese,beta-hf,nord,assessment," + "9" * 5000 + ",2026-11-01\n",
+        "line 2: 'weeks' is a number of 5000 digits; waiting times are given in weeks, from 0 to 520",
+    ),
+    (
+        "squared.csv",
+        HEADER + "kneprotese,beta-hf,nord,assessment,²,2026-11-01\n",
+        "line 2: 'weeks' must be written with the digits 0-9; found \"²\"",
+    ),
+    (
+        "arabic.csv",
+        HEADER + "kneprotese,beta-hf,nord,assessment,٣,2026-11-01\n",
+        "line 2: 'weeks' must be written with the digits 0-9; found \"٣\"",
+    ),
+    (
+        "fullwidth.csv",
+        HEADER + "kneprotese,beta-hf,nord,assessment,１２,2026-11-01\n",
+        "line 2: 'weeks' must be written with the digits 0-9; found \"１２\"",
+    ),
     ("ten-years.csv", HEADER + "kneprotese,beta-hf,nord,assessment,521,2026-11-01\n", "line 2: 'weeks' must be at most 520; found 521"),
     ("future.csv", HEADER + "kneprotese,beta-hf,nord,assessment,6,2027-01-01\n", "line 2: 'reported' is a date after today (2027-01-01)"),
-    ("long-field.csv", HEADER + "kneprotese,beta-hf,nord,assessment,6," + "x" * 200_000 + "\n", "line 2: a value is longer than the CSV reader allows"),
-    ("long-code.csv", HEADER + "k" * 5000 + ",beta-hf,nord,assessment,6,2026-11-01\n", "line 2: 'code' is too long (5000 characters; at most 100)"),
-    ("huge.json", json.dumps([json_row()])[:-2].replace('"weeks": 6', '"weeks": ' + "9" * 5000) + "}]", "row 1: 'weeks' is a number of 5000 digits, which cannot be a real figure"),
-    ("deep-field.json", json.dumps([json_row(), json_row(weeks="X")]).replace('"X"', deep(100_000)), "row 2: 'weeks' is nested more than 16 levels deep (lists or groups inside each other)"),
+    (
+        "long-field.csv",
+        HEADER + "kneprotese,beta-hf,nord,assessment,6," + "x" * 200_000 + "\n",
+        "line 2: a value is longer than the CSV reader allows",
+    ),
+    (
+        "long-code.csv",
+        HEADER + "k" * 5000 + ",beta-hf,nord,assessment,6,2026-11-01\n",
+        "line 2: 'code' is too long (5000 characters; at most 100)",
+    ),
+    (
+        "huge.json",
+        json.dumps([json_row()])[:-2].replace('"weeks": 6', '"weeks": ' + "9" * 5000) + "}]",
+        "row 1: 'weeks' is a number of 5000 digits, which cannot be a real figure",
+    ),
+    (
+        "deep-field.json",
+        json.dumps([json_row(), json_row(weeks="X")]).replace('"X"', deep(100_000)),
+        "row 2: 'weeks' is nested more than 16 levels deep (lists or groups inside each other)",
+    ),
     ("deep-rows.json", deep(100_000), "row 1: a value is nested more than 16 levels deep (lists or groups inside each other)"),
-    ("deep-object.json", '{"rows": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}", "line 1: 'rows.a.a' is nested more than 16 levels deep (lists or groups inside each other)"),
+    (
+        "deep-object.json",
+        '{"rows": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}",
+        "line 1: 'rows.a.a' is nested more than 16 levels deep (lists or groups inside each other)",
+    ),
     ("fraction.json", json.dumps([json_row(weeks=6.5)]), "row 1: 'weeks' must be a whole number of weeks from 0 to 520; found 6.5"),
     ("boolean.json", json.dumps([json_row(weeks=True)]), "row 1: 'weeks' must be a whole number of weeks from 0 to 520; found true"),
     ("text-weeks.json", json.dumps([json_row(weeks="6")]), "row 1: 'weeks' must be a whole number; found \"6\""),
     ("list-code.json", json.dumps([json_row(code=["kneprotese"])]), "row 1: 'code' must be text; found [\"kneprotese\"]"),
-    ("not-a-row.json", json.dumps([json_row(), 5]), "row 2: a row must be a group of the fields code, provider, location, figure, weeks, reported; found 5"),
+    (
+        "not-a-row.json",
+        json.dumps([json_row(), 5]),
+        "row 2: a row must be a group of the fields code, provider, location, figure, weeks, reported; found 5",
+    ),
     ("broken.json", '[{"code": "kneprotese",\n  "weeks": }]', "line 2: not valid JSON: Expecting value"),
 ]
 
 
 @pytest.mark.parametrize("name, text, message", HOSTILE_FEEDS, ids=[case[0] for case in HOSTILE_FEEDS])
-def test_hostile_feed_fails_with_one_line_and_keeps_the_snapshot(data_repo: Path, tmp_path: Path, name: str, text: str, message: str) -> None:
+def test_hostile_feed_fails_with_one_line_and_keeps_the_snapshot(
+    data_repo: Path, tmp_path: Path, name: str, text: str, message: str
+) -> None:
     good = tmp_path / "good.csv"
     good.write_text(GOOD_CSV, encoding="utf-8")
     assert sync(data_repo, "waiting-times", "--from", str(good)).exit_code == 0
@@ -246,13 +299,30 @@ def stored_summary(repo: Path) -> dict:
         (page("Artrose &lt;script&gt;alert(1)&lt;/script&gt;er en leddsykdom."), "Artrose", "Artrose er en leddsykdom."),
         (page("Artrose &amp;lt;b&amp;gt;rammer&amp;lt;/b&amp;gt; ledd &amp;amp; brusk."), "Artrose", "Artrose rammer ledd & brusk."),
         (page("Blodtrykk &lt; 140 er   bra,\n\tsier legen."), "Artrose", "Blodtrykk < 140 er bra, sier legen."),
-        (page("", title="&lt;img src=x onerror=alert(1)&gt;Artrose", body="<p>Artrose er en leddsykdom <script>alert(1)</script>der brusken brytes ned.</p>"),
-         "Artrose", "Artrose er en leddsykdom der brusken brytes ned."),
-        (page("&lt;script&gt;alert(1)&lt;/script&gt;", body="<p>Artrose er en leddsykdom der brusken i leddene brytes ned.</p>"),
-         "Artrose", "Artrose er en leddsykdom der brusken i leddene brytes ned."),
+        (
+            page(
+                "",
+                title="&lt;img src=x onerror=alert(1)&gt;Artrose",
+                body="<p>Artrose er en leddsykdom <script>alert(1)</script>der brusken brytes ned.</p>",
+            ),
+            "Artrose",
+            "Artrose er en leddsykdom der brusken brytes ned.",
+        ),
+        (
+            page("&lt;script&gt;alert(1)&lt;/script&gt;", body="<p>Artrose er en leddsykdom der brusken i leddene brytes ned.</p>"),
+            "Artrose",
+            "Artrose er en leddsykdom der brusken i leddene brytes ned.",
+        ),
         (page("Artrose er en leddsykdom.", body="<![foo[ x ]]><p>y</p>"), "Artrose", "Artrose er en leddsykdom."),
     ],
-    ids=["escaped-script", "encoded-twice", "plain-less-than", "markup-in-title-and-paragraph", "description-only-markup", "unknown-marked-section"],
+    ids=[
+        "escaped-script",
+        "encoded-twice",
+        "plain-less-than",
+        "markup-in-title-and-paragraph",
+        "description-only-markup",
+        "unknown-marked-section",
+    ],
 )
 def test_helsenorge_summary_is_stored_as_plain_text(data_repo: Path, server: str, html: str, title: str, summary: str) -> None:
     pages["/sykdom/artrose/"] = html
@@ -318,14 +388,22 @@ HOSTILE_SNAPSHOTS = [
         f"{ARTROSE_FILE}:4: error: 'summary' is not valid: write plain text on one line, without markup such as <b> or <script> "
         'and without control characters; found "<script>alert(1)</script>" [schema]',
     ),
-    (ARTROSE_FILE, entry_json(summary="a" * 100_000), f"{ARTROSE_FILE}:4: error: 'summary' is too long (100000 characters; at most 600) [schema]"),
+    (
+        ARTROSE_FILE,
+        entry_json(summary="a" * 100_000),
+        f"{ARTROSE_FILE}:4: error: 'summary' is too long (100000 characters; at most 600) [schema]",
+    ),
     (
         ARTROSE_FILE,
         entry_json(title='Artrose<img src=x onerror="alert(1)">'),
         f"{ARTROSE_FILE}:3: error: 'title' is not valid: write plain text on one line, without markup such as <b> or <script> "
         'and without control characters; found "Artrose<img src=x onerror=\\"alert(1)\\">" [schema]',
     ),
-    (ARTROSE_FILE, '{\n  "url": ' + "[" * 5000 + "]" * 5000 + "\n}\n", f"{ARTROSE_FILE}:2: error: 'url' is nested more than 16 levels deep (lists or groups inside each other) [json-bounds]"),
+    (
+        ARTROSE_FILE,
+        '{\n  "url": ' + "[" * 5000 + "]" * 5000 + "\n}\n",
+        f"{ARTROSE_FILE}:2: error: 'url' is nested more than 16 levels deep (lists or groups inside each other) [json-bounds]",
+    ),
     (ARTROSE_FILE, "[]\n", f"{ARTROSE_FILE}:1: error: the file must hold one JSON object [json-shape]"),
     (
         "data/waiting-times.json",
@@ -371,12 +449,17 @@ def test_a_snapshot_linked_from_outside_is_refused(data_repo: Path, tmp_path: Pa
     link.symlink_to(outside)
     result = run(data_repo, "validate", "--today", TODAY)
     assert result.exit_code == 1
-    assert f"{ARTROSE_FILE}:1: error: the file is a link to a place outside data/; a snapshot must be a plain file [unreadable]" in result.output.splitlines()
+    assert (
+        f"{ARTROSE_FILE}:1: error: the file is a link to a place outside data/; a snapshot must be a plain file [unreadable]"
+        in result.output.splitlines()
+    )
 
 
 def test_a_future_date_in_a_snapshot_is_reported(data_repo: Path) -> None:
     (data_repo / "data").mkdir()
-    (data_repo / "data/waiting-times.json").write_text(waiting_json().replace('"reported": "2026-11-01"', '"reported": "2027-01-31"'), encoding="utf-8")
+    (data_repo / "data/waiting-times.json").write_text(
+        waiting_json().replace('"reported": "2026-11-01"', '"reported": "2027-01-31"'), encoding="utf-8"
+    )
     result = run(data_repo, "validate", "--today", TODAY)
     assert (
         "data/waiting-times.json:10: warning: the waiting times for 'kneprotese' at nord are dated 2027-01-31, after today; "
@@ -396,4 +479,8 @@ def test_only_checked_values_reach_a_build(data_repo: Path) -> None:
     assert snapshots.figures("kneprotese", "beta-hf", "nord")["assessment_weeks"] == 6
     assert snapshots.figure_line(0, "reported") == 17
     assert snapshots.helsenorge == {}
-    assert [p.as_text().split(": error: ")[0] for p in snapshots.problems] == ["data/waiting-times.json:9", "data/waiting-times.json:19", f"{ARTROSE_FILE}:4"]
+    assert [p.as_text().split(": error: ")[0] for p in snapshots.problems] == [
+        "data/waiting-times.json:9",
+        "data/waiting-times.json:19",
+        f"{ARTROSE_FILE}:4",
+    ]

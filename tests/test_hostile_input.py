@@ -117,7 +117,9 @@ def test_an_implausible_date_is_reported_not_added_to(tmp_path: Path, path: str,
     root = make_repo(tmp_path / "repo", tree)
     result = validate(root)
     assert result.exit_code == 1
-    assert f"{path}:{line}: error: the date {shown} is not plausible; write a date between 1900 and 2099 [schema]" in errors_of(result.output)
+    assert f"{path}:{line}: error: the date {shown} is not plausible; write a date between 1900 and 2099 [schema]" in errors_of(
+        result.output
+    )
     report = run(root, "report", "reviews", "--format", "json", "--today", TODAY)
     assert report.exit_code == 0, report.output
 
@@ -125,7 +127,9 @@ def test_an_implausible_date_is_reported_not_added_to(tmp_path: Path, path: str,
 def test_a_huge_review_interval_in_the_policy_is_reported_and_not_used(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", base_tree())
     policy = root / "hcweb.yml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("review_interval_months: 24", "review_interval_months: 99999999999"), encoding="utf-8")
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("review_interval_months: 24", "review_interval_months: 99999999999"), encoding="utf-8"
+    )
     result = validate(root)
     assert errors_of(result.output) == ["hcweb.yml:4: error: 'review_interval_months' must be at most 120; found 99999999999 [schema]"]
 
@@ -134,7 +138,9 @@ def test_front_matter_nested_too_deeply_is_reported(tmp_path: Path) -> None:
     tree = base_tree()
     edit(tree, PAGE, "title: Om oss", "title: " + "[" * 990 + "]" * 990)
     result = validate(make_repo(tmp_path / "repo", tree))
-    assert errors_of(result.output) == [f"{PAGE}:2: error: the value here is nested more than 20 levels deep; content never needs that [yaml-depth]"]
+    assert errors_of(result.output) == [
+        f"{PAGE}:2: error: the value here is nested more than 20 levels deep; content never needs that [yaml-depth]"
+    ]
 
 
 # -- 2. line endings -----------------------------------------------------------------
@@ -175,7 +181,9 @@ def test_an_invisible_line_break_is_reported_and_later_lines_keep_the_editors_nu
 
 
 @pytest.mark.parametrize(
-    ("prefix", "newline"), [("\ufeff", "\n"), ("\ufeff", "\r\n"), ("", "\r"), ("\ufeff", "\r")], ids=["bom", "bom-crlf", "cr-only", "bom-cr-only"]
+    ("prefix", "newline"),
+    [("\ufeff", "\n"), ("\ufeff", "\r\n"), ("", "\r"), ("\ufeff", "\r")],
+    ids=["bom", "bom-crlf", "cr-only", "bom-cr-only"],
 )
 def test_approve_keeps_the_bom_and_line_endings_and_changes_only_its_own_lines(tmp_path: Path, prefix: str, newline: str) -> None:
     root = make_repo(tmp_path / "repo", base_tree())
@@ -188,7 +196,9 @@ def test_approve_keeps_the_bom_and_line_endings_and_changes_only_its_own_lines(t
     # its own lines: the date, and the tool-owned revisions, always written as a block (approve.py)
     revisions = re.search(r"  revisions: \{(\S+): ([0-9a-f]{12})\}\n", text)
     assert revisions is not None, text
-    own = text.replace("on: 2026-05-01", "on: 2026-11-20").replace(revisions.group(0), f"  revisions:\n    {revisions.group(1)}: {revisions.group(2)}\n")
+    own = text.replace("on: 2026-05-01", "on: 2026-11-20").replace(
+        revisions.group(0), f"  revisions:\n    {revisions.group(1)}: {revisions.group(2)}\n"
+    )
     expected = prefix + own.replace("\n", newline)
     assert (root / BETA_KNEE).read_bytes().decode("utf-8") == expected
     assert errors_of(validate(root).output) == []
@@ -212,7 +222,9 @@ def test_a_path_outside_the_repository_is_a_one_line_usage_error(tmp_path: Path,
     elsewhere.write_text(base_tree()[BETA_KNEE], encoding="utf-8")
     result = run(root, command[0], str(elsewhere), *command[1:])
     assert result.exit_code == 2
-    assert result.output.splitlines() == [f"Error: {elsewhere} is not in the repository {root.resolve()}; give a file under its content/ folder"]
+    assert result.output.splitlines() == [
+        f"Error: {elsewhere} is not in the repository {root.resolve()}; give a file under its content/ folder"
+    ]
 
 
 def test_approve_of_a_file_that_is_no_text_is_a_usage_error(tmp_path: Path) -> None:
@@ -268,7 +280,9 @@ def test_a_miswritten_include_is_reported_in_snippets_pages_and_national_texts(t
     tree = base_tree()
     tree[SNIPPET] += '{ % include "treatments/knee-replacement#follow-up" %}\n'
     tree[PAGE] += '{% INCLUDE "snippets/parkering" %}\n'
-    tree["content/common/treatments/ny.md"] = national_text("Ny", "alfa-hf", "Kari Berg", 'Tekst.\n{\uff05 include "treatments/cataract-surgery" \uff05}\n')
+    tree["content/common/treatments/ny.md"] = national_text(
+        "Ny", "alfa-hf", "Kari Berg", 'Tekst.\n{\uff05 include "treatments/cataract-surgery" \uff05}\n'
+    )
     result = validate(make_repo(tmp_path / "repo", tree))
     assert errors_of(result.output) == [
         "content/common/treatments/ny.md:16: error: a national text cannot include other files; only overlays and snippets can [include-in-national]",
@@ -395,7 +409,12 @@ def test_a_page_of_10000_headings_is_checked_quickly_by_hcwebs_own_checks(tmp_pa
 @pytest.mark.parametrize(
     ("path", "old", "new", "message"),
     [
-        (PAGE, "title: Om oss", "title: " + "x" * 100_000, f"{PAGE}:2: error: the title is 100000 characters long; a title may be at most 120 [schema]"),
+        (
+            PAGE,
+            "title: Om oss",
+            "title: " + "x" * 100_000,
+            f"{PAGE}:2: error: the title is 100000 characters long; a title may be at most 120 [schema]",
+        ),
         (
             KNEE,
             "title: Kneprotese",
@@ -420,7 +439,12 @@ def test_a_page_of_10000_headings_is_checked_quickly_by_hcwebs_own_checks(tmp_pa
             'title: "Kneskole\\u202e"',
             f"{EVENT}:2: error: the title contains an invisible character (U+202E RIGHT-TO-LEFT OVERRIDE); delete it [schema]",
         ),
-        (EVENT, "title: Kneskole", 'title: "Kne\\nskole"', f"{EVENT}:2: error: the title runs over more than one line; write a title on one line [schema]"),
+        (
+            EVENT,
+            "title: Kneskole",
+            'title: "Kne\\nskole"',
+            f"{EVENT}:2: error: the title runs over more than one line; write a title on one line [schema]",
+        ),
         (
             BETA,
             "  - name: Ola Nord",
@@ -434,7 +458,16 @@ def test_a_page_of_10000_headings_is_checked_quickly_by_hcwebs_own_checks(tmp_pa
             f"{BETA}:18: error: 'locations[1].name' contains '>'; a name may not contain < or > (write the words instead, e.g. 'under' or 'over') [schema]",
         ),
     ],
-    ids=["long-title", "markup-in-title", "long-summary", "control-in-name", "bidi-in-title", "newline-in-title", "long-expert-name", "markup-in-place-name"],
+    ids=[
+        "long-title",
+        "markup-in-title",
+        "long-summary",
+        "control-in-name",
+        "bidi-in-title",
+        "newline-in-title",
+        "long-expert-name",
+        "markup-in-place-name",
+    ],
 )
 def test_names_titles_and_summaries_are_bounded_with_a_plain_message(tmp_path: Path, path: str, old: str, new: str, message: str) -> None:
     tree = base_tree()
@@ -445,7 +478,23 @@ def test_names_titles_and_summaries_are_bounded_with_a_plain_message(tmp_path: P
     assert message in errors_of(result.output)
 
 
-HOSTILE_VALUES = ["x" * 121, "x" * 401, "x" * 2001, "a<b", "a>b", "a\u0000b", "a\u0085b", "a\u2028b", "a\u2066b", "a\tb", "a\nb", "ok", "Åse Ødegård-Ås", "x" * 100, 12]
+HOSTILE_VALUES = [
+    "x" * 121,
+    "x" * 401,
+    "x" * 2001,
+    "a<b",
+    "a>b",
+    "a\u0000b",
+    "a\u0085b",
+    "a\u2028b",
+    "a\u2066b",
+    "a\tb",
+    "a\nb",
+    "ok",
+    "Åse Ødegård-Ås",
+    "x" * 100,
+    12,
+]
 
 
 def valid_document(schema: str) -> dict:
@@ -458,7 +507,13 @@ def valid_document(schema: str) -> dict:
 @pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
 @pytest.mark.parametrize(
     ("schema", "path"),
-    [("page", ("title",)), ("page", ("summary",)), ("media", ("credit",)), ("provider", ("experts", 0, "name")), ("provider", ("locations", 0, "transport"))],
+    [
+        ("page", ("title",)),
+        ("page", ("summary",)),
+        ("media", ("credit",)),
+        ("provider", ("experts", 0, "name")),
+        ("provider", ("locations", 0, "transport")),
+    ],
     ids=["title", "summary", "credit", "expert-name", "transport"],
 )
 def test_both_schema_validators_agree_on_every_bound(schema: str, path: tuple, value) -> None:
@@ -491,8 +546,12 @@ def test_every_bad_file_is_reported_in_one_run(tmp_path: Path) -> None:
         "---\rtitle: Mac\rresponsible:\r  name: Ola Nord\r  title: Overlege\rapproved: {by: Ola Nord, on: 2026-02-01, local: unsealed}\r"
         '---\rTekst.\r{% INCLUDE "snippets/parkering" %}\r'
     )
-    tree["content/providers/alfa-hf/pages/bom.md"] = "\ufeff---\ntitle: Med BOM\nresponsible:\n  name: Kari Berg\n  title: Overlege\n---\nTekst.\n"
-    tree["content/common/treatments/stor.md"] = national_text("Stor", "alfa-hf", "Kari Berg", "Tekst.\n", extra="specialty: " + "7" * 5000 + "\n")
+    tree["content/providers/alfa-hf/pages/bom.md"] = (
+        "\ufeff---\ntitle: Med BOM\nresponsible:\n  name: Kari Berg\n  title: Overlege\n---\nTekst.\n"
+    )
+    tree["content/common/treatments/stor.md"] = national_text(
+        "Stor", "alfa-hf", "Kari Berg", "Tekst.\n", extra="specialty: " + "7" * 5000 + "\n"
+    )
     tree["content/media/env.png.yml"] = SIDECAR
     root = make_repo(tmp_path / "repo", tree)
     os.symlink("/etc/hostname", root / "content/media/env.png")
@@ -509,4 +568,3 @@ def test_every_bad_file_is_reported_in_one_run(tmp_path: Path) -> None:
         f"{BETA_KNEE}:17: error: {INCLUDE_HINT} [include-syntax]",
     ]
     assert found == expected
-

@@ -14,7 +14,11 @@ CATARACT = "content/common/treatments/cataract-surgery.md"
 
 def snapshot(site: Path) -> dict[str, bytes]:
     """Every published file (not the build's own records and cache, whose names start with a dot)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.relative_to(site).parts[0].startswith(".")}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and not p.relative_to(site).parts[0].startswith(".")
+    }
 
 
 def build(repo: Path) -> str:
@@ -41,12 +45,26 @@ BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
     [
         # A national text that alfa-hf shows at its current revision: its owner approves the new wording, and alfa's page
         # changes once alfa approves it too.
-        (CATARACT, "Linsen i øyet blir uklar.", "Linsen i øyet blir gradvis uklar.", [(CATARACT, "Per Dahl"), (ALFA_CATARACT, "Kari Berg")],
-         "alfa-hf", "treatments/cataract-surgery", "gradvis uklar"),
+        (
+            CATARACT,
+            "Linsen i øyet blir uklar.",
+            "Linsen i øyet blir gradvis uklar.",
+            [(CATARACT, "Per Dahl"), (ALFA_CATARACT, "Kari Berg")],
+            "alfa-hf",
+            "treatments/cataract-surgery",
+            "gradvis uklar",
+        ),
         # A snippet: the overlay that includes it is approved again by beta-hf's expert.
         (PARKING, "P-huset", "parkeringshuset", [(BETA_KNEE, "Ola Nord")], "beta-hf", "treatments/knee-replacement", "parkeringshuset"),
-        ("content/providers/beta-hf/provider.yml", "street: Sykehusveien 1\n      postcode: \"0100\"", "street: Sykehusgata 9\n      postcode: \"0100\"", [],
-         "beta-hf", "locations/nord", "Sykehusgata 9"),
+        (
+            "content/providers/beta-hf/provider.yml",
+            'street: Sykehusveien 1\n      postcode: "0100"',
+            'street: Sykehusgata 9\n      postcode: "0100"',
+            [],
+            "beta-hf",
+            "locations/nord",
+            "Sykehusgata 9",
+        ),
     ],
 )
 def test_a_change_rebuilds_the_sites_it_affects_and_only_those(
@@ -99,7 +117,9 @@ def test_force_rebuilds_and_a_missing_site_is_rebuilt(repo: Path) -> None:
 def test_a_problem_in_a_changed_provider_refuses_the_build_while_the_others_are_not_read_again(repo: Path) -> None:
     build(repo)
     before = snapshot(repo / "site")
-    edit_file(repo, BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{% include "treatments/knee-replacement#henvisning" %}')
+    edit_file(
+        repo, BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{% include "treatments/knee-replacement#henvisning" %}'
+    )
     result = run(repo, "build", "--all", "--today", TODAY)
     assert result.exit_code == 1
     assert f"{BETA_KNEE}:" in result.output and "henvisning" in result.output
@@ -109,7 +129,9 @@ def test_a_problem_in_a_changed_provider_refuses_the_build_while_the_others_are_
 def test_a_new_provider_folder_without_its_registry_refuses_the_build(repo: Path) -> None:
     build(repo)
     (repo / "content/providers/gamma-hf/treatments").mkdir(parents=True)
-    (repo / "content/providers/gamma-hf/treatments/knee-replacement.md").write_text("---\nuses: treatments/knee-replacement\n---\n", encoding="utf-8")
+    (repo / "content/providers/gamma-hf/treatments/knee-replacement.md").write_text(
+        "---\nuses: treatments/knee-replacement\n---\n", encoding="utf-8"
+    )
     result = run(repo, "build", "--all", "--today", TODAY)
     assert result.exit_code == 1
     assert "content/providers/gamma-hf" in result.output and "provider.yml" in result.output
@@ -147,7 +169,12 @@ def test_a_forced_build_then_an_undone_edit_shows_the_text_as_it_is_again(repo: 
     "rel, old, new, message",
     [
         # checked while the workers render: the rendered sites are thrown away
-        (BETA_KNEE, '{% include "treatments/knee-replacement#referral" %}', '{% include "treatments/knee-replacement#henvisning" %}', "henvisning"),
+        (
+            BETA_KNEE,
+            '{% include "treatments/knee-replacement#referral" %}',
+            '{% include "treatments/knee-replacement#henvisning" %}',
+            "henvisning",
+        ),
         # content that cannot even be merged: the checks say why, not a crash
         (BETA_KNEE, "uses: treatments/knee-replacement", "uses: treatments/finnes-ikke", "finnes-ikke"),
     ],
@@ -167,7 +194,9 @@ def test_with_workers_content_with_errors_is_refused_and_the_sites_stay(repo: Pa
 def test_builds_of_single_providers_do_not_let_a_build_of_every_site_skip_its_checks(repo: Path) -> None:
     # A national text no provider uses, with an error: a one-provider build does not look at it.
     bad = "content/common/treatments/shoulder.md"
-    (repo / bad).write_text("---\ntitle: Skulder\ntype: treatment\nsummary: Kort.\nowner: finnes-ikke\n---\n## Om {#about}\nTekst.\n", encoding="utf-8")
+    (repo / bad).write_text(
+        "---\ntitle: Skulder\ntype: treatment\nsummary: Kort.\nowner: finnes-ikke\n---\n## Om {#about}\nTekst.\n", encoding="utf-8"
+    )
     commit(repo, "an unused national text with an error")
     for provider in ("alfa-hf", "beta-hf"):
         assert run(repo, "build", "--provider", provider, "--today", TODAY).exit_code == 0

@@ -79,7 +79,9 @@ def test_catalogue_build_refuses_the_sources(repo: Path) -> None:
     before = tree_hashes(repo / "content")
     result = run(repo, "build", "--catalogue", "--out", str(repo / "content/common"), "--today", TODAY)
     assert result.exit_code == 2
-    assert one_line(result.output, REFUSED).endswith(": it lies inside the repository's content/ folder; choose another --out folder, e.g. site/ in the repository")
+    assert one_line(result.output, REFUSED).endswith(
+        ": it lies inside the repository's content/ folder; choose another --out folder, e.g. site/ in the repository"
+    )
     assert tree_hashes(repo / "content") == before
 
 
@@ -116,7 +118,10 @@ def test_home_folders_are_refused(repo: Path, tmp_path: Path, monkeypatch: pytes
     for home in (from_env, from_system):
         result = run(repo, "build", "--all", "--out", str(home), "--today", TODAY)
         assert result.exit_code == 2
-        assert one_line(result.output, REFUSED) == f"{REFUSED}{home}: it is the home folder {home}; choose another --out folder, e.g. site/ in the repository"
+        assert (
+            one_line(result.output, REFUSED)
+            == f"{REFUSED}{home}: it is the home folder {home}; choose another --out folder, e.g. site/ in the repository"
+        )
         assert list(home.iterdir()) == []
     result = run(repo, "build", "--all", "--out", str(tmp_path), "--today", TODAY)
     assert result.exit_code == 2

@@ -80,7 +80,11 @@ PLAIN_BODY = dedent(
 
 def snapshot(site: Path) -> dict[str, bytes]:
     """Every file of every site (not the build's own records and cache)."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.relative_to(site).parts[0].startswith(".")}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and not p.relative_to(site).parts[0].startswith(".")
+    }
 
 
 def build(repo: Path, out: Path, *options: str) -> str:
@@ -145,10 +149,23 @@ OM_OSS = "content/providers/beta-hf/pages/om-oss.md"
 # to be published (in order: a national text's owner first, then the providers that show it).
 CHANGES = {
     "national text": (
-        SHOULDER, "Skulderen opereres i narkose.", "Skulderen opereres i full narkose.", "full narkose",
-        [(SHOULDER, "Kari Berg"), ("content/providers/alfa-hf/treatments/shoulder.md", "Kari Berg"), ("content/providers/beta-hf/treatments/shoulder.md", "Ola Nord")],
+        SHOULDER,
+        "Skulderen opereres i narkose.",
+        "Skulderen opereres i full narkose.",
+        "full narkose",
+        [
+            (SHOULDER, "Kari Berg"),
+            ("content/providers/alfa-hf/treatments/shoulder.md", "Kari Berg"),
+            ("content/providers/beta-hf/treatments/shoulder.md", "Ola Nord"),
+        ],
     ),
-    "snippet": (PARKING, "P-huset", "parkeringshuset", "parkeringshuset", [("content/providers/beta-hf/treatments/knee-replacement.md", "Ola Nord")]),
+    "snippet": (
+        PARKING,
+        "P-huset",
+        "parkeringshuset",
+        "parkeringshuset",
+        [("content/providers/beta-hf/treatments/knee-replacement.md", "Ola Nord")],
+    ),
     "location": ("content/providers/beta-hf/provider.yml", "street: Sykehusveien 1", "street: Sykehusgata 9", "Sykehusgata 9", []),
     "design": ("overrides/main.html", "{% extends", "{#- a comment -#}<!-- design changed -->{% extends", "design changed", []),
     "menu title": (OM_OSS, "title: Om oss", "title: Om foretaket", "Om foretaket", [(OM_OSS, "Ola Nord")]),
@@ -235,7 +252,13 @@ def mkdocs_page(tmp_path_factory: pytest.TempPathFactory):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("# x\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(
-        json.dumps({"site_name": "T", "markdown_extensions": MARKDOWN_EXTENSIONS, "extra": {"hcweb_cache": str(root / "cache"), "hcweb_parts": True}}),
+        json.dumps(
+            {
+                "site_name": "T",
+                "markdown_extensions": MARKDOWN_EXTENSIONS,
+                "extra": {"hcweb_cache": str(root / "cache"), "hcweb_parts": True},
+            }
+        ),
         encoding="utf-8",
     )
     config = load_config(str(root / "mkdocs.yml"))

@@ -76,13 +76,17 @@ def test_preview_rebuilds_on_a_national_text_change_and_survives_broken_content(
     assert "__hcweb_build__" in server.get("/__hcweb_reload__.js")
 
     knee = repo / KNEE
-    knee.write_text(knee.read_text(encoding="utf-8").replace("de slitte leddflatene", "de slitte leddflatene med metall og plast"), encoding="utf-8")
+    knee.write_text(
+        knee.read_text(encoding="utf-8").replace("de slitte leddflatene", "de slitte leddflatene med metall og plast"), encoding="utf-8"
+    )
     approved = run(repo, "approve", str(knee), "--by", "Kari Berg", "--today", TODAY)  # the new wording, approved by its owner
     assert approved.exit_code == 0, approved.output
     server.wait_for_page(page, "de slitte leddflatene med metall og plast")
 
     seen = len(server.lines)  # what the preview says about the broken text, not about anything before it
-    knee.write_text(knee.read_text(encoding="utf-8").replace("summary: Kort om kneprotese.", "summary: Kort: om kneprotese."), encoding="utf-8")
+    knee.write_text(
+        knee.read_text(encoding="utf-8").replace("summary: Kort om kneprotese.", "summary: Kort: om kneprotese."), encoding="utf-8"
+    )
     server.wait_for(rf"{re.escape(KNEE)}:4: error: this line cannot be read", since=seen)
     server.wait_for(r"still serving the last good pages", since=seen)
     assert "de slitte leddflatene med metall og plast" in server.get(page)

@@ -32,7 +32,10 @@ class Handler(QuietHandler):
         if path == "/feed.csv":
             self.send(200, GOOD_CSV.encode())
         elif path == "/feed.json":
-            rows = [dict(zip(["code", "provider", "location", "figure", "weeks", "reported"], line.split(","), strict=True)) for line in GOOD_CSV.splitlines()[1:]]
+            rows = [
+                dict(zip(["code", "provider", "location", "figure", "weeks", "reported"], line.split(","), strict=True))
+                for line in GOOD_CSV.splitlines()[1:]
+            ]
             for row in rows:
                 row["weeks"] = int(row["weeks"])
             self.send(200, json.dumps(rows).encode(), "application/json")
@@ -95,7 +98,14 @@ def test_good_feed_replaces_the_snapshot(data_repo: Path, server: str, feed: str
     assert "waiting times: 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed" in result.output
     snapshot = json.loads((data_repo / "data/waiting-times.json").read_text(encoding="utf-8"))
     assert snapshot["figures"] == [
-        {"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 6, "treatment_weeks": 14, "reported": "2026-11-01"},
+        {
+            "code": "kneprotese",
+            "provider": "beta-hf",
+            "location": "nord",
+            "assessment_weeks": 6,
+            "treatment_weeks": 14,
+            "reported": "2026-11-01",
+        },
         {"code": "kneprotese", "provider": "beta-hf", "location": "sor", "assessment_weeks": 4, "reported": "2026-11-01"},
     ]
     again = sync(data_repo, "waiting-times", "--from", f"{server}/{feed}")
@@ -149,7 +159,8 @@ def test_helsenorge_summaries_from_description_or_first_paragraph(data_repo: Pat
 def test_helsenorge_page_without_text_fails_alone(data_repo: Path, server: str) -> None:
     knee = data_repo / KNEE
     knee.write_text(
-        knee.read_text(encoding="utf-8").replace("https://www.helsenorge.no/sykdom/kneskade/", "https://www.helsenorge.no/sykdom/tom/"), encoding="utf-8"
+        knee.read_text(encoding="utf-8").replace("https://www.helsenorge.no/sykdom/kneskade/", "https://www.helsenorge.no/sykdom/tom/"),
+        encoding="utf-8",
     )
     result = sync(data_repo, "helsenorge", "--mirror", server)
     assert result.exit_code == 1
@@ -174,7 +185,9 @@ def test_pages_show_waiting_times_and_the_helsenorge_box(data_repo: Path, server
 def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
     overlay = data_repo / "content/providers/beta-hf/treatments/knee-replacement.md"
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("locations: [nord]", "locations: [nord, sor]"), encoding="utf-8")
-    approved = run(data_repo, "approve", str(overlay), "--by", "Ola Nord", "--today", TODAY)  # its locations are what it shows: approved again
+    approved = run(
+        data_repo, "approve", str(overlay), "--by", "Ola Nord", "--today", TODAY
+    )  # its locations are what it shows: approved again
     assert approved.exit_code == 0, approved.output
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
@@ -205,6 +218,13 @@ def test_validate_warns_about_old_and_missing_data(data_repo: Path, server: str)
     assert "0 errors, 0 warnings" in run(data_repo, "validate", "--today", TODAY).output
     later = run(data_repo, "validate", "--today", "2027-06-01")
     lines = later.output.splitlines()
-    assert any(line.startswith("data/waiting-times.json:") and "[waiting-times-old]" in line and "reported 212 days ago (at most 45 allowed)" in line for line in lines)
-    assert any(line.startswith("data/helsenorge/sykdom-artrose.json:5: warning: the summary of") and "[helsenorge-old]" in line for line in lines)
+    assert any(
+        line.startswith("data/waiting-times.json:")
+        and "[waiting-times-old]" in line
+        and "reported 212 days ago (at most 45 allowed)" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("data/helsenorge/sykdom-artrose.json:5: warning: the summary of") and "[helsenorge-old]" in line for line in lines
+    )
     assert later.exit_code == 0

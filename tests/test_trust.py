@@ -69,7 +69,11 @@ def test_every_shown_field_is_part_of_the_revision(field: str) -> None:
 
 def test_the_review_record_and_the_approval_are_not_part_of_the_revision() -> None:
     meta = {"title": "Kneprotese", "reviewed": {"on": "2026-03-01", "by": "Kari Berg"}, "approved": {"by": "Kari Berg"}}
-    other = {"title": "Kneprotese", "reviewed": {"on": "2027-01-01", "by": "Per Dahl"}, "approved": {"by": "Per Dahl", "revision": "0" * 12}}
+    other = {
+        "title": "Kneprotese",
+        "reviewed": {"on": "2027-01-01", "by": "Per Dahl"},
+        "approved": {"by": "Per Dahl", "revision": "0" * 12},
+    }
     assert national_revision(meta, "Tekst.\r\n") == national_revision(other, "Tekst.\n")
 
 
@@ -314,7 +318,9 @@ def test_a_review_names_its_reviewer_and_is_written_by_hcweb_review(repo: Path) 
     text = (repo / KNEE).read_text(encoding="utf-8")
     assert "reviewed:\n  on: 2026-11-30\n  by: Kari Berg\n" in text
     report = json.loads(run(repo, "report", "reviews", "--format", "json", "--today", TODAY).output)
-    assert {"text": "treatments/knee-replacement", "reviewed_by": "Kari Berg"}.items() <= next(r for r in report if r["text"] == "treatments/knee-replacement").items()
+    assert {"text": "treatments/knee-replacement", "reviewed_by": "Kari Berg"}.items() <= next(
+        r for r in report if r["text"] == "treatments/knee-replacement"
+    ).items()
     refused = run(repo, "review", str(repo / KNEE), "--by", "Ola Nord", "--today", TODAY)
     assert refused.exit_code == 1 and "'Ola Nord' is not an expert of Helse Alfa HF" in refused.output
 
@@ -330,7 +336,9 @@ def test_only_an_expert_of_the_texts_specialty_may_approve_it(repo: Path) -> Non
     approve(repo, KNEE, "--by", "Kari Berg")
     edit_file(repo, KNEE, "  by: Kari Berg\n  on: 2026-11-30", "  by: Per Dahl\n  on: 2026-11-30")
     found = errors(validate(repo)[1])
-    assert any(line.endswith("[approver-specialty]") and line.startswith(f"{KNEE}:{line_of(repo, KNEE, '  by: Per Dahl')}") for line in found)
+    assert any(
+        line.endswith("[approver-specialty]") and line.startswith(f"{KNEE}:{line_of(repo, KNEE, '  by: Per Dahl')}") for line in found
+    )
 
 
 # -- stale approvals and safety corrections ---------------------------------------------------------------------
@@ -476,7 +484,9 @@ def test_the_preview_shows_words_before_they_are_approved_and_the_build_does_not
     from hcweb import commands
 
     edit_file(repo, KNEE, "de slitte leddflatene", "de slitte leddflatene med metall og plast")
-    validation, results = commands.build(Repository(repo), ["beta-hf"], tmp_path / "preview", dt.date.fromisoformat(TODAY), approved_only=False)
+    validation, results = commands.build(
+        Repository(repo), ["beta-hf"], tmp_path / "preview", dt.date.fromisoformat(TODAY), approved_only=False
+    )
     assert results[0].ok and "national-unapproved" in [d.code for d in validation.warnings]
     assert "metall og plast" in (tmp_path / "preview/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
     assert run(repo, "build", "--provider", "beta-hf", "--out", str(tmp_path / "site"), "--today", TODAY).exit_code == 1
@@ -532,7 +542,10 @@ def test_a_revision_approved_on_the_main_line_by_someone_who_is_no_expert_is_not
     edit_file(repo, KNEE, "Fastlegen henviser deg.", "Bare spesialister kan henvise.")
     commit(repo, "text", date="2026-06-02T09:00:00")
     text = (repo / KNEE).read_text(encoding="utf-8")
-    (repo / KNEE).write_text(text.replace("  by: Kari Berg\n  on: 2026-03-01", "  by: Noen Andre\n  on: 2026-06-02").replace(old, revision(repo, KNEE)), encoding="utf-8")
+    (repo / KNEE).write_text(
+        text.replace("  by: Kari Berg\n  on: 2026-03-01", "  by: Noen Andre\n  on: 2026-06-02").replace(old, revision(repo, KNEE)),
+        encoding="utf-8",
+    )
     commit(repo, "an approval by a name that is no expert, pushed to main", date="2026-06-02T10:00:00")
     forged = revision(repo, KNEE)
     git(repo, "checkout", "-q", "HEAD~2", "--", KNEE)  # the text as its owner approved it
@@ -544,7 +557,13 @@ def test_a_revision_approved_on_the_main_line_by_someone_who_is_no_expert_is_not
 
 def test_an_approval_of_an_unrelated_change_does_not_back_a_record_added_after_it(repo: Path, tmp_path: Path) -> None:
     revise_knee(repo)  # beta-hf is stale now
-    reviewed = pr_with(repo, lambda root: edit_file(root, ABOUT_US, "Et lite helseforetak.", "Et lite helseforetak i nord.") or approve(root, ABOUT_US, "--by", "Ola Nord"))
+    reviewed = pr_with(
+        repo,
+        lambda root: (
+            edit_file(root, ABOUT_US, "Et lite helseforetak.", "Et lite helseforetak i nord.")
+            or approve(root, ABOUT_US, "--by", "Ola Nord")
+        ),
+    )
     approve(repo, BETA_KNEE, "--by", "Ola Nord")  # pushed after the review: the stale pin moved on
     commit(repo, "re-approval nobody was shown", date="2026-11-30T10:00:00")
     result = check(repo, tmp_path, ("ola-nord", "APPROVED", reviewed))
@@ -573,7 +592,9 @@ def test_a_record_dated_after_the_review_is_not_backed(repo: Path, tmp_path: Pat
 
     reviewed = pr_with(repo, revise)
     path = tmp_path / "late.json"
-    path.write_text(json.dumps([{"user": {"login": "ola-nord"}, "state": "APPROVED", "commit_id": reviewed, "submitted_at": "2026-11-01T10:00:00Z"}]))
+    path.write_text(
+        json.dumps([{"user": {"login": "ola-nord"}, "state": "APPROVED", "commit_id": reviewed, "submitted_at": "2026-11-01T10:00:00Z"}])
+    )
     result = run(repo, "check-approvals", "--base", "main", "--reviews", str(path))
     assert result.exit_code == 1
     assert "the record is dated 2026-11-30, after ola-nord's review on 2026-11-01" in result.output

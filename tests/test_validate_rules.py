@@ -53,7 +53,9 @@ CASES = {
         f"{KNEE}:14: error: 'title' is written twice; keep one [yaml-duplicate-key]",
     ),
     "python tag refused": (
-        lambda t: edit(t, KNEE, "tags" if False else "type: treatment\n", "type: treatment\ntags: !!python/object/apply:os.system ['true']\n"),
+        lambda t: edit(
+            t, KNEE, "tags" if False else "type: treatment\n", "type: treatment\ntags: !!python/object/apply:os.system ['true']\n"
+        ),
         f"{KNEE}:4: error: the YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in content [yaml-tag]",
     ),
     "front matter never closed": (
@@ -134,16 +136,24 @@ CASES = {
         f"or run 'hcweb approve {BETA_KNEE} --by NAME' [approval-missing]",
     ),
     "draft cannot be adopted": (
-        lambda t: edit(t, CATARACT, "reviewed: {on: 2026-03-01, by: Per Dahl}\n", "reviewed: {on: 2026-03-01, by: Per Dahl}\nstatus: draft\n"),
+        lambda t: edit(
+            t, CATARACT, "reviewed: {on: 2026-03-01, by: Per Dahl}\n", "reviewed: {on: 2026-03-01, by: Per Dahl}\nstatus: draft\n"
+        ),
         f"{ALFA_CATARACT}:2: error: 'treatments/cataract-surgery' is a draft; it cannot be adopted until its owner publishes it [uses-draft]",
     ),
     "duplicate url with an overlay": (
-        lambda t: t.update({"content/providers/beta-hf/pages/treatments/knee-replacement.md": "---\ntitle: Kne\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}),
+        lambda t: t.update(
+            {
+                "content/providers/beta-hf/pages/treatments/knee-replacement.md": "---\ntitle: Kne\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"
+            }
+        ),
         "content/providers/beta-hf/pages/treatments/knee-replacement.md:1: error: this page would be served at "
         f"/treatments/knee-replacement/, like {BETA_KNEE}; rename one of them [duplicate-url]",
     ),
     "url reserved for a generated page": (
-        lambda t: t.update({"content/providers/beta-hf/pages/contact.md": "---\ntitle: Kontakt\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}),
+        lambda t: t.update(
+            {"content/providers/beta-hf/pages/contact.md": "---\ntitle: Kontakt\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}
+        ),
         "content/providers/beta-hf/pages/contact.md:1: error: this page would be served at /contact/, which is reserved for the contact page; rename the file [duplicate-url]",
     ),
     "duplicate anchor on a page": (
@@ -160,7 +170,9 @@ CASES = {
         "content/providers/beta-hf/events/kneskole.md:5: error: 'sentrum' is not a location of Helse Beta HF [unknown-location]",
     ),
     "policy with an unknown setting": (
-        lambda t: t.update({"hcweb.yml": "review_interval_months: 24\nreview_intervall_months: 12\ncollections:\n  treatments: Behandlinger\n"}),
+        lambda t: t.update(
+            {"hcweb.yml": "review_interval_months: 24\nreview_intervall_months: 12\ncollections:\n  treatments: Behandlinger\n"}
+        ),
         "hcweb.yml:2: error: unknown field 'review_intervall_months'; did you mean 'review_interval_months'? [schema]",
     ),
     "image without a rights file": (
@@ -168,11 +180,18 @@ CASES = {
         "content/media/kne.jpg:1: error: the image has no rights file; add content/media/kne.jpg.yml with credit, licence, owner and reuse [media-rights]",
     ),
     "rights file with a bad reuse value": (
-        lambda t: t.update({"content/media/kne.jpg": "JPEG", "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: beta-hf\nreuse: sometimes\n"}),
+        lambda t: t.update(
+            {
+                "content/media/kne.jpg": "JPEG",
+                "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: beta-hf\nreuse: sometimes\n",
+            }
+        ),
         "content/media/kne.jpg.yml:4: error: 'reuse' must be one of: open, restricted; found \"sometimes\" [schema]",
     ),
     "rights file naming an unknown owner": (
-        lambda t: t.update({"content/media/kne.jpg": "JPEG", "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: gamma\nreuse: open\n"}),
+        lambda t: t.update(
+            {"content/media/kne.jpg": "JPEG", "content/media/kne.jpg.yml": "credit: Foto\nlicence: CC BY 4.0\nowner: gamma\nreuse: open\n"}
+        ),
         "content/media/kne.jpg.yml:3: error: the owner 'gamma' is not a provider in content/providers/ [unknown-provider]",
     ),
     "event ends before it starts": (
@@ -231,11 +250,18 @@ CASES = {
         f"{BETA_KNEE}:13: error: the page /treatments/knee-replacement/ has no section 'follow-up' (its sections: about, getting-here, referral) [link-anchor]",
     ),
     "link to a section of another page": (
-        lambda t: edit(t, "content/providers/beta-hf/pages/om-oss.md", "Et lite helseforetak.", "Les om [henvisning](/treatments/knee-replacement/#henvisning)."),
+        lambda t: edit(
+            t,
+            "content/providers/beta-hf/pages/om-oss.md",
+            "Et lite helseforetak.",
+            "Les om [henvisning](/treatments/knee-replacement/#henvisning).",
+        ),
         "content/providers/beta-hf/pages/om-oss.md:9: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
     ),
     "overlay that includes nothing from the text it uses": (
-        lambda t: t.__setitem__(BETA_KNEE, t[BETA_KNEE].split("---\n")[0] + "---\n" + t[BETA_KNEE].split("---\n")[1] + "---\n## Bare lokalt {#local}\nTekst.\n"),
+        lambda t: t.__setitem__(
+            BETA_KNEE, t[BETA_KNEE].split("---\n")[0] + "---\n" + t[BETA_KNEE].split("---\n")[1] + "---\n## Bare lokalt {#local}\nTekst.\n"
+        ),
         f"{BETA_KNEE}:2: error: the page includes nothing from 'treatments/knee-replacement'; include its sections, or leave the body empty to show all of it [uses-not-included]",
     ),
     "provider id reserved for the catalogue": (
@@ -311,7 +337,9 @@ def test_include_through_a_symlink_out_of_the_content_shows_nothing_of_the_targe
         "content/providers/beta-hf/snippets/parkering.md:1: error: this file is a link that leads outside content/; it was not read [outside-root]"
         in result.output.splitlines()
     )
-    assert f"{BETA_KNEE}:15: error: Helse Beta HF has no snippet 'snippets/parkering' (its snippets: none) [include-missing]" in result.output
+    assert (
+        f"{BETA_KNEE}:15: error: Helse Beta HF has no snippet 'snippets/parkering' (its snippets: none) [include-missing]" in result.output
+    )
     assert "SECRET" not in result.output
 
 
@@ -320,7 +348,10 @@ def test_github_format_writes_annotations(tmp_path: Path) -> None:
     CASES["unknown location"][0](tree)
     result = validate(tmp_path, tree, "--format", "github")
     assert result.exit_code == 1
-    assert f"::error file={BETA_KNEE},line=3,title=unknown-location::'vest' is not a location of Helse Beta HF (its locations: nord, sor)" in result.output.splitlines()
+    assert (
+        f"::error file={BETA_KNEE},line=3,title=unknown-location::'vest' is not a location of Helse Beta HF (its locations: nord, sor)"
+        in result.output.splitlines()
+    )
 
 
 def test_provider_filter_keeps_other_providers_problems_out(tmp_path: Path) -> None:

@@ -34,7 +34,14 @@ def actionlint():
 
 
 def test_there_are_workflows_for_pull_requests_publishing_and_reviews() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"pull-request.yml", "publish.yml", "reviews.yml", "triage.yml", "approve-from-review.yml", "post-review-suggestions.yml"}
+    assert {p.name for p in WORKFLOWS} >= {
+        "pull-request.yml",
+        "publish.yml",
+        "reviews.yml",
+        "triage.yml",
+        "approve-from-review.yml",
+        "post-review-suggestions.yml",
+    }
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
@@ -45,7 +52,9 @@ def test_actionlint_passes(actionlint, workflow: Path) -> None:
 
 def test_actionlint_catches_a_broken_workflow(actionlint, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n", encoding="utf-8")
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nothing }}\n", encoding="utf-8"
+    )
     result = actionlint(broken)
     assert result.returncode == 1
     assert f"{broken}:6:" in result.stdout
@@ -130,7 +139,9 @@ def test_required_checks_run_on_reviews_too_and_are_never_skipped() -> None:
     on = triggers(data)
     assert "pull_request" in on and on["pull_request_review"]["types"] == ["submitted", "dismissed"]
     ruleset = json.loads(RULESET.read_text(encoding="utf-8"))
-    required = {c["context"] for r in ruleset["rules"] if r["type"] == "required_status_checks" for c in r["parameters"]["required_status_checks"]}
+    required = {
+        c["context"] for r in ruleset["rules"] if r["type"] == "required_status_checks" for c in r["parameters"]["required_status_checks"]
+    }
     for job_id, name in check_names(data).items():
         if name in required:
             assert "if" not in data["jobs"][job_id], f"{job_id}: a skipped job reports success under its name"
@@ -200,17 +211,42 @@ def load_review_issue():
 def test_review_issue_lists_reviews_due_and_stale_approvals_with_the_experts_to_ask(tmp_path: Path) -> None:
     review_issue = load_review_issue()
     reviews = [
-        {"owner": "alfa-hf", "text": "treatments/knee-replacement", "responsible": "Kari Berg", "due": "2028-03-01", "days_left": 15, "status": "due-soon",
-         "experts": [{"name": "Kari Berg", "github": "kari-berg"}, {"name": "Per Dahl", "github": None}]},
-        {"owner": "alfa-hf", "text": "treatments/cataract-surgery", "responsible": "Per | Dahl", "due": "2029-03-01", "days_left": 400, "status": "ok"},
+        {
+            "owner": "alfa-hf",
+            "text": "treatments/knee-replacement",
+            "responsible": "Kari Berg",
+            "due": "2028-03-01",
+            "days_left": 15,
+            "status": "due-soon",
+            "experts": [{"name": "Kari Berg", "github": "kari-berg"}, {"name": "Per Dahl", "github": None}],
+        },
+        {
+            "owner": "alfa-hf",
+            "text": "treatments/cataract-surgery",
+            "responsible": "Per | Dahl",
+            "due": "2029-03-01",
+            "days_left": 400,
+            "status": "ok",
+        },
     ]
-    stale = [{"provider": "beta-hf", "overlay": "content/providers/beta-hf/treatments/knee-replacement.md", "text": "treatments/knee-replacement",
-              "approved_on": "2026-05-01", "changed_on": "2026-10-01", "days_stale": 59}]
+    stale = [
+        {
+            "provider": "beta-hf",
+            "overlay": "content/providers/beta-hf/treatments/knee-replacement.md",
+            "text": "treatments/knee-replacement",
+            "approved_on": "2026-05-01",
+            "changed_on": "2026-10-01",
+            "days_stale": 59,
+        }
+    ]
     (tmp_path / "reviews.json").write_text(json.dumps(reviews), encoding="utf-8")
     (tmp_path / "stale.json").write_text(json.dumps(stale), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(PROJECT / ".github/scripts/review_issue.py"), "reviews.json", "stale.json", "body.md"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout == "2\n"
     lines = (tmp_path / "body.md").read_text(encoding="utf-8").splitlines()

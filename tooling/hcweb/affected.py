@@ -79,7 +79,9 @@ def reasons(repo: Repository, base: str, today: dt.date) -> dict[str, str]:
     head = repo.load()
     return {
         provider_id: (
-            f"uses {', '.join(missing)}, which this change deletes: remove or change the overlays" if (missing := missing_texts(head, provider_id)) else "its pages change"
+            f"uses {', '.join(missing)}, which this change deletes: remove or change the overlays"
+            if (missing := missing_texts(head, provider_id))
+            else "its pages change"
         )
         for provider_id in affected(repo, base, today, head)
     }

@@ -67,7 +67,7 @@ def overlay_parts(
 
     parts = [Part(overlay.rel, same_own)]
     for name, body in included_snippets(overlay.body, lambda n: provider.snippets[n].body if n in provider.snippets else None):
-        parts.append(Part(provider.snippets[name].rel, lambda version, body=normalised(body): normalised(version) == body))
+        parts.append(Part(provider.snippets[name].rel, _same_text(body)))
     if revisions is None:
         revisions = overlay.approved.revisions if overlay.approved else {}
     for text_id, recorded in revisions.items():
@@ -81,6 +81,12 @@ def overlay_parts(
             if not isinstance(pinned, NotPinnable):
                 parts.append(Part(text.rel, None, pinned.date))
     return parts
+
+
+def _same_text(text: str) -> Same:
+    """A test for a version of a file whose whole text is ``text`` (line endings aside)."""
+    wanted = normalised(text)
+    return lambda version: normalised(version) == wanted
 
 
 def page_part(page: ProviderPage) -> Part:

@@ -235,7 +235,9 @@ class Judge:
                 f"{verb} by {by} (github {login}), but {login} has not approved this pull request{hint}; ask them to approve it on GitHub",
             )
         if decision.state == DISMISSED:
-            return refuse("approval-missing", f"{decision.login}'s approval was dismissed; ask them to approve this pull request again on GitHub")
+            return refuse(
+                "approval-missing", f"{decision.login}'s approval was dismissed; ask them to approve this pull request again on GitHub"
+            )
         if decision.state == CHANGES_REQUESTED and decision.withdrew:
             return refuse(
                 "approval-missing",
@@ -249,7 +251,10 @@ class Judge:
             )
         commit = decision.commit_id
         if not commit:
-            return refuse("approval-outdated", f"{decision.login}'s approval names no commit, so it cannot back this record; ask them to approve again")
+            return refuse(
+                "approval-outdated",
+                f"{decision.login}'s approval names no commit, so it cannot back this record; ask them to approve again",
+            )
         if not self._has_commit(commit):
             return refuse(
                 "approval-commit-missing",
@@ -258,7 +263,9 @@ class Judge:
             )
         difference = self._difference(record, data, commit)
         if difference:
-            return refuse("approval-outdated", f"{decision.login}'s approval was of commit {commit[:7]}, {difference}; ask them to approve again")
+            return refuse(
+                "approval-outdated", f"{decision.login}'s approval was of commit {commit[:7]}, {difference}; ask them to approve again"
+            )
         unseen = self._unseen(record, data, commit)
         if unseen:
             return refuse("approval-unseen", f"{decision.login}'s approval was of commit {commit[:7]}, {unseen}")
@@ -409,7 +416,14 @@ class Judge:
             snippet = self._file(commit, f"{snippets}/{name}.md")
             return snippet.text if snippet is not None else None
 
-        found = [_compare("the overlay's own text, shown fields or snippets", overlay_local(meta, body, read_snippet), str(data["local"]), "local hash")]
+        found = [
+            _compare(
+                "the overlay's own text, shown fields or snippets",
+                overlay_local(meta, body, read_snippet),
+                str(data["local"]),
+                "local hash",
+            )
+        ]
         revisions = data.get("revisions") if isinstance(data.get("revisions"), dict) else {}
         for text_id, revision in revisions.items():
             if not isinstance(text_id, str) or not _COMMON_ID.match(text_id):

@@ -55,10 +55,7 @@ def warning(path: str, line: int, code: str, message: str) -> Diagnostic:
 
 def strict(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """With --strict, every warning counts as an error."""
-    return [
-        Diagnostic(d.path, d.line, Severity.ERROR, d.code, d.message) if not d.is_error else d
-        for d in diagnostics
-    ]
+    return [Diagnostic(d.path, d.line, Severity.ERROR, d.code, d.message) if not d.is_error else d for d in diagnostics]
 
 
 def days(count: int) -> str:

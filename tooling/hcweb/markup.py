@@ -25,7 +25,35 @@ from selectolax.lexbor import LexborHTMLParser
 
 # Note types of the admonition and details extensions, which become classes.
 NOTE_TYPES = frozenset(
-    ["note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check", "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing", "danger", "error", "bug", "example", "quote", "cite"]
+    [
+        "note",
+        "abstract",
+        "summary",
+        "tldr",
+        "info",
+        "todo",
+        "tip",
+        "hint",
+        "important",
+        "success",
+        "check",
+        "done",
+        "question",
+        "help",
+        "faq",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "example",
+        "quote",
+        "cite",
+    ]
 )
 # Classes content may carry: those the extensions write, and the few the design styles for authors.
 CONTENT_CLASSES = NOTE_TYPES | {"admonition", "admonition-title", "headerlink", "toc"}
@@ -60,7 +88,65 @@ ELEMENT_ATTRIBUTES: dict[str, frozenset[str]] = {
     }.items()
 }
 ELEMENTS = frozenset(
-    ["p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "s", "del", "ins", "sub", "sup", "small", "mark", "abbr", "code", "pre", "kbd", "samp", "var", "q", "cite", "dfn", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col", "div", "span", "details", "summary", "time", "wbr", "iframe"]
+    [
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "s",
+        "del",
+        "ins",
+        "sub",
+        "sup",
+        "small",
+        "mark",
+        "abbr",
+        "code",
+        "pre",
+        "kbd",
+        "samp",
+        "var",
+        "q",
+        "cite",
+        "dfn",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "a",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "colgroup",
+        "col",
+        "div",
+        "span",
+        "details",
+        "summary",
+        "time",
+        "wbr",
+        "iframe",
+    ]
 )
 SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -217,7 +303,9 @@ def _check_tree(tree: LexborHTMLParser, iframe_hosts: tuple[str, ...], max_headi
             found.append(_element(tag))
             continue
         if tag[0] == "h" and tag[1:].isdigit() and int(tag[1:]) > max_heading:
-            found.append(Violation(f"heading:{tag}", f"a level-{tag[1:]} heading is too deep; use at most {'#' * max_heading}", "heading-depth"))
+            found.append(
+                Violation(f"heading:{tag}", f"a level-{tag[1:]} heading is too deep; use at most {'#' * max_heading}", "heading-depth")
+            )
         found += _attributes(node, tag, iframe_hosts)
     return found
 
@@ -233,7 +321,12 @@ def _attributes(node, tag: str, iframe_hosts: tuple[str, ...]) -> list[Violation
     for name, value in node.attributes.items():
         value = value or ""
         if name == REFUSED:
-            found.append(Violation(f"refused:{value}", f"an attribute list may only set an id and the classes {', '.join(sorted(CONTENT_CLASSES - NOTE_TYPES))} or a note type; remove {value}"))
+            found.append(
+                Violation(
+                    f"refused:{value}",
+                    f"an attribute list may only set an id and the classes {', '.join(sorted(CONTENT_CLASSES - NOTE_TYPES))} or a note type; remove {value}",
+                )
+            )
         elif name.startswith("on"):
             found.append(Violation(f"attribute:{name}", f"the attribute {name}= runs a script; remove it"))
         elif name == "style":
@@ -241,7 +334,9 @@ def _attributes(node, tag: str, iframe_hosts: tuple[str, ...]) -> list[Violation
         elif name not in allowed:
             found.append(Violation(f"attribute:{tag}:{name}", f"the attribute {name}= is not allowed on <{tag}> in content"))
         elif name == "id" and not _ID.fullmatch(value):
-            found.append(Violation("attribute:id", f"the id '{value[:40]}' must start with a letter or digit and hold only letters, digits, - and _"))
+            found.append(
+                Violation("attribute:id", f"the id '{value[:40]}' must start with a letter or digit and hold only letters, digits, - and _")
+            )
         elif name == "class" and (unknown := [c for c in value.split() if not _known_class(c)]):
             found.append(Violation(f"class:{unknown[0]}", f"the class '{unknown[0][:40]}' is not one the design knows; remove it"))
         elif name in ("href", "src") and (problem := url_problem(value, name, iframe_hosts, tag)):

@@ -69,7 +69,9 @@ class NotPinnable:
 
 def file_too_large(rel: str, line: int, size: int, limit: int) -> Diagnostic:
     """A file (or a revision of one) over the size limit of hcweb.yml."""
-    return error(rel, line, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)")
+    return error(
+        rel, line, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"
+    )
 
 
 class GitView:
@@ -311,9 +313,7 @@ class Repository:
         for candidate in candidates:
             if (candidate / POLICY_FILE).is_file():
                 return cls(candidate)
-        raise RepositoryNotFound(
-            f"no hcweb repository here: run inside a checkout (a folder with {POLICY_FILE}) or pass --root DIR"
-        )
+        raise RepositoryNotFound(f"no hcweb repository here: run inside a checkout (a folder with {POLICY_FILE}) or pass --root DIR")
 
     @property
     def overrides_dir(self) -> Path:
@@ -497,9 +497,7 @@ class Repository:
                 content.problems.append(error(rel, 1, "layout", "only Markdown files (.md) belong under content/common/"))
                 continue
             if len(parts) != 2:
-                content.problems.append(
-                    error(rel, 1, "layout", "a national text must be content/common/<collection>/<slug>.md")
-                )
+                content.problems.append(error(rel, 1, "layout", "a national text must be content/common/<collection>/<slug>.md"))
                 continue
             collection, slug = parts[0], path.stem
             if collection not in content.policy.collections:
@@ -523,9 +521,7 @@ class Repository:
                 continue
             registry = provider_dir / PROVIDER_FILE
             if not registry.is_file():
-                content.problems.append(
-                    error(self.rel(provider_dir), 1, "provider-missing", f"the provider folder has no {PROVIDER_FILE}")
-                )
+                content.problems.append(error(self.rel(provider_dir), 1, "provider-missing", f"the provider folder has no {PROVIDER_FILE}"))
                 continue
             loaded = self._read_yaml(registry, "provider", content.problems)
             data, lines = loaded if loaded else ({}, LineMap())
@@ -542,7 +538,14 @@ class Repository:
             if parts == (PROVIDER_FILE,):
                 continue
             if path.suffix != ".md" or len(parts) < 2:
-                problems.append(error(rel, 1, "layout", "unexpected file in a provider folder: only provider.yml and Markdown files in its sub-folders belong here"))
+                problems.append(
+                    error(
+                        rel,
+                        1,
+                        "layout",
+                        "unexpected file in a provider folder: only provider.yml and Markdown files in its sub-folders belong here",
+                    )
+                )
                 continue
             folder, stem = parts[0], path.stem
             if folder == "pages":
@@ -563,9 +566,7 @@ class Repository:
             elif folder in content.policy.collections:
                 source = self._read_markdown(path, "overlay", problems)
                 if source:
-                    provider.overlays.append(
-                        Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem)
-                    )
+                    provider.overlays.append(Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem))
             else:
                 known = ", ".join([*content.policy.collections, *PROVIDER_FOLDERS])
                 problems.append(error(rel, 1, "layout", f"'{folder}/' is not a known folder in a provider (known: {known})"))
@@ -596,7 +597,12 @@ class Repository:
                 continue
             if not sidecar.is_file():
                 content.problems.append(
-                    error(rel, 1, "media-rights", f"the image has no rights file; add {self.rel(sidecar)} with credit, licence, owner and reuse")
+                    error(
+                        rel,
+                        1,
+                        "media-rights",
+                        f"the image has no rights file; add {self.rel(sidecar)} with credit, licence, owner and reuse",
+                    )
                 )
                 continue
             loaded = self._read_yaml(sidecar, "media", content.problems)

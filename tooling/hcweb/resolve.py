@@ -77,7 +77,12 @@ class Resolver:
                 continue
             if directive.malformed:
                 result.problems.append(
-                    error(rel, number, "include-syntax", 'an include is written {% include "collection/slug#section" %}, with double quotes, alone on its line')
+                    error(
+                        rel,
+                        number,
+                        "include-syntax",
+                        'an include is written {% include "collection/slug#section" %}, with double quotes, alone on its line',
+                    )
                 )
                 continue
             included = self._include(directive.target, rel, number, chain, result)
@@ -96,7 +101,12 @@ class Resolver:
         if result.count > limits.max_includes_per_page:
             if result.count == limits.max_includes_per_page + 1:
                 result.problems.append(
-                    error(rel, line, "include-count", f"the page has more than {limits.max_includes_per_page} includes (hcweb.yml limits); split it up")
+                    error(
+                        rel,
+                        line,
+                        "include-count",
+                        f"the page has more than {limits.max_includes_per_page} includes (hcweb.yml limits); split it up",
+                    )
                 )
             return None
         snippet = _SNIPPET_TARGET.match(target)
@@ -129,7 +139,9 @@ class Resolver:
             return None
         return self._expand(snippet.body, snippet.rel, 1, (*chain, snippet.rel), result)
 
-    def _include_national(self, text_id: str, section_id: str | None, rel: str, line: int, chain: tuple[str, ...], result: Expansion) -> str | None:
+    def _include_national(
+        self, text_id: str, section_id: str | None, rel: str, line: int, chain: tuple[str, ...], result: Expansion
+    ) -> str | None:
         text = self.content.national.get(text_id)
         if text is None:
             close = difflib.get_close_matches(text_id, list(self.content.national), n=1)

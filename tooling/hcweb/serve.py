@@ -32,7 +32,6 @@ RELOAD_JS = (
 RELOAD_TAG = b'<script src="/__hcweb_reload__.js"></script>'
 
 
-
 class Preview:
     def __init__(self, repo: Repository, provider_id: str, out_dir: Path, today: dt.date, say: Callable[[str], None]) -> None:
         self.repo = repo

@@ -61,7 +61,14 @@ def check(context: CheckContext) -> list[Diagnostic]:
                             )
                         )
                     else:
-                        found.append(error(rel, link.line, "link-broken", f"the link {link.target} leads nowhere: there is no page {path} on the site of {provider.name}"))
+                        found.append(
+                            error(
+                                rel,
+                                link.line,
+                                "link-broken",
+                                f"the link {link.target} leads nowhere: there is no page {path} on the site of {provider.name}",
+                            )
+                        )
                 elif anchor and site[path] is not None and anchor not in site[path]:
                     known = ", ".join(sorted(site[path])) or "none"
                     found.append(error(rel, link.line, "link-anchor", f"the page {path} has no section '{anchor}' (its sections: {known})"))

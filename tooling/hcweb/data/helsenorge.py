@@ -69,9 +69,8 @@ class _PageReader(HTMLParser):
                 self.meta.setdefault(key.lower(), values["content"])
         elif tag in SKIPPED:
             self._skip += 1
-        elif tag in ("title", "p") and self._in is None and not self._skip:
-            if tag == "title" and not self.title or tag == "p" and not self.paragraph:
-                self._in, self._buffer = tag, []
+        elif tag in ("title", "p") and self._in is None and not self._skip and not (self.title if tag == "title" else self.paragraph):
+            self._in, self._buffer = tag, []
 
     def handle_endtag(self, tag: str) -> None:
         if tag in SKIPPED and self._skip:

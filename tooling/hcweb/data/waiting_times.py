@@ -103,7 +103,9 @@ def _csv_rows(text: str, source: str) -> list[FeedRow]:
         if missing:
             raise FetchError(source, f"the CSV header lacks {', '.join(sorted(missing))}")
         for row in reader:
-            values = {key: (value or "").strip() for key, value in row.items() if isinstance(key, str) and isinstance(value, (str, type(None)))}
+            values = {
+                key: (value or "").strip() for key, value in row.items() if isinstance(key, str) and isinstance(value, (str, type(None)))
+            }
             values["weeks"] = _csv_weeks(values.get("weeks", ""))
             rows.append(FeedRow(values, f"line {reader.line_num}"))
     except csv.Error as exc:
