@@ -1,37 +1,39 @@
-"""Links inside content: found with their lines, resolved against one provider's site."""
+"""Links inside content: found with their lines, resolved against one provider's site.
+
+The links are those the sites' Markdown makes (hcweb.scanner): none in code or raw HTML. A link
+by reference (``[text][id]``) is found at its definition, where its URL is written, once.
+"""
 
 from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-# [text](target) and [text](target "title"), not images (those are media); reference definitions too.
-_INLINE = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(?P<target>\S+?)>?(?:\s|$)")
+from .scanner import replaced, scan
 
 
 @dataclass(frozen=True)
 class Link:
-    line: int
+    line: int  # file line where the URL is written
     target: str
 
 
 @functools.lru_cache(maxsize=8192)
 def links(body: str, first_line: int) -> tuple[Link, ...]:
-    """Every link in ``body`` with its file line (cached: a national text is on many pages)."""
-    return tuple(_links(body, first_line))
-
-
-def _links(body: str, first_line: int) -> list[Link]:
+    """Every link in ``body`` (not images: those are media) with its file line (cached: a national text is on many pages)."""
     found = []
-    for offset, line in enumerate(body.splitlines()):
-        for pattern in (_INLINE, _REFERENCE):
-            for match in pattern.finditer(line):
-                found.append(Link(first_line + offset, match.group("target")))
-    return found
+    definitions = set()
+    for link in scan(body).links:
+        if link.kind == "image":
+            continue
+        if link.reference is not None:
+            if link.reference in definitions:
+                continue
+            definitions.add(link.reference)
+        found.append(Link(first_line + link.target.line, link.target.url))
+    return tuple(found)
 
 
 def is_internal(target: str) -> bool:
@@ -64,13 +66,13 @@ def relative_link(target: str, page_url: str) -> str:
 
 
 def relative_site_links(markdown: str, page_url: str) -> str:
-    def replace(match: re.Match) -> str:
-        target = match.group("target")
-        if not target.startswith("/") or target.startswith("/media/") or target.startswith("//"):
-            return match.group(0)
-        start, end = match.span("target")
-        whole = match.group(0)
-        offset = match.start()
-        return whole[: start - offset] + relative_link(target, page_url) + whole[end - offset :]
-
-    return _INLINE.sub(replace, markdown)
+    """Every site-absolute link of ``markdown`` (inline, or in the definition it uses) made relative to the page."""
+    edits = {}
+    for link in scan(markdown).links:
+        target = link.target
+        url = target.url
+        if link.kind != "link" or target.start < 0:
+            continue
+        if url.startswith("/") and not url.startswith("/media/") and not url.startswith("//"):
+            edits[target.start, target.end] = relative_link(url, page_url)
+    return replaced(markdown, edits)

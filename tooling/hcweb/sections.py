@@ -1,6 +1,8 @@
 """The Markdown structure hcweb cares about: level-2 sections with ids, and include directives.
 
-Lines inside fenced code blocks are text, never headings or directives.
+Which lines are headings and which are code is read by hcweb.scanner, as the sites' Python-Markdown
+reads them: a section starts at a level-2 heading at the top of the text (``## Title {#id}``, or a
+title underlined with ``---``), and a line of code (fenced or indented) is never a heading or a directive.
 """
 
 from __future__ import annotations
@@ -10,15 +12,11 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterator
 
 from .documents import editor_lines
+from .scanner import Scan, heading_title, scan, scan_thoroughly
 
 SECTION_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_H2 = re.compile(r"^ {0,3}##(?!#)(?:[ \t]+(?P<text>.*?))?[ \t]*$")
-_ATTRS = re.compile(r"[ \t]*\{(?P<attrs>[^{}]*)\}[ \t]*$")
-_ATTR_ID = re.compile(r"(?:^|\s)#(?P<id>[^\s}]+)")
 # The one form of an include: {% include "target" %}, alone on its line, one space on either side of
 # the word include and inside the braces.
 _DIRECTIVE = re.compile(r'^[ \t]*\{% include "(?P<target>[^"]*)" %\}[ \t]*$')
@@ -59,82 +57,19 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
 
 
-def _outside_fences(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
-    """(file line, line text, inside a fence?) for every line of ``body``, lines counted as an editor counts them."""
-    if "```" not in body and "~~~" not in body:  # no fences: every line is outside (the common case, and fast)
-        for offset, line in enumerate(editor_lines(body, keepends=False)):
-            yield first_line + offset, line, False
-        return
-    fence: str | None = None
-    for offset, line in enumerate(editor_lines(body, keepends=False)):
-        match = _FENCE.match(line)
-        if fence is None and match:
-            fence = match.group(1)[0] * len(match.group(1))
-            yield first_line + offset, line, True
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
-                fence = None
-            yield first_line + offset, line, True
-            continue
-        yield first_line + offset, line, False
-
-
-def fenced_lines(body: str, first_line: int) -> set[int]:
-    """The file lines of ``body`` that are inside code fences (fence lines included)."""
-    return {number for number, _, fenced in _outside_fences(body, first_line) if fenced}
-
-
-def parse_heading(line: str) -> tuple[str, str | None] | None:
-    """(text, id) of an ATX level-2 heading, or None when ``line`` is not one."""
-    match = _H2.match(line)
-    if not match:
-        return None
-    text = (match.group("text") or "").rstrip("#").rstrip()
-    heading_id = None
-    attrs = _ATTRS.search(text)
-    if attrs:
-        found = _ATTR_ID.search(attrs.group("attrs"))
-        heading_id = found.group("id") if found else None
-        text = text[: attrs.start()].rstrip()
-    return text, heading_id
-
-
 @functools.lru_cache(maxsize=4096)
 def headings(body: str, first_line: int) -> tuple[Heading, ...]:
     """The level-2 headings of ``body`` (cached: national texts are read by many overlays)."""
-    return tuple(_headings(body, first_line))
-
-
-_H2_CANDIDATE = re.compile(r"^ {0,3}##(?!#).*$", re.MULTILINE)
-
-
-def _headings(body: str, first_line: int) -> list[Heading]:
-    found = []
-    if "```" not in body and "~~~" not in body and "\r" not in body:
-        # Fast path: only the lines that start like a heading are looked at (lines counted at \n; a file
-        # with old Mac or Windows line endings is read line by line).
-        line, position = first_line, 0
-        for candidate in _H2_CANDIDATE.finditer(body):
-            line += body.count("\n", position, candidate.start())
-            position = candidate.start()
-            parsed = parse_heading(candidate.group(0))
-            if parsed:
-                found.append(Heading(line, parsed[0], parsed[1]))
-        return found
-    return headings_line_by_line(body, first_line)
+    return _level_two(scan(body), first_line)
 
 
 def headings_line_by_line(body: str, first_line: int) -> list[Heading]:
-    """The level-2 headings, every line looked at (the reference for the fast path)."""
-    found = []
-    for number, line, fenced in _outside_fences(body, first_line):
-        if fenced:
-            continue
-        parsed = parse_heading(line)
-        if parsed:
-            found.append(Heading(number, parsed[0], parsed[1]))
-    return found
+    """The level-2 headings, the whole of Python-Markdown's reading done (the reference for the shortcut in scan())."""
+    return list(_level_two(scan_thoroughly(body), first_line))
+
+
+def _level_two(found: Scan, first_line: int) -> tuple[Heading, ...]:
+    return tuple(Heading(first_line + h.line, *heading_title(h.text)) for h in found.headings if h.level == 2)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -160,14 +95,19 @@ def looks_like_directive(line: str) -> bool:
 
 
 def directives(body: str, first_line: int) -> list[Directive]:
-    """Every include directive outside code fences; one written any other way than the exact form is flagged malformed."""
+    """Every include directive outside code; one written any other way than the exact form is flagged malformed."""
+    if "{" not in body and "\uff5b" not in body and "\ufe5b" not in body:  # no brace: no directive (the common case, and fast)
+        return []
+    # Code is fenced (``` or ~~~) or indented (four spaces, or a tab); without either, there is none.
+    maybe_code = "```" in body or "~~~" in body or "    " in body or "\t" in body
+    code = scan(body).code_lines if maybe_code else frozenset()
     found = []
-    for number, line, fenced in _outside_fences(body, first_line):
-        if fenced:
+    for offset, line in enumerate(editor_lines(body, keepends=False)):
+        if offset in code:
             continue
         match = _DIRECTIVE.match(line)
         if match:
-            found.append(Directive(number, match.group("target")))
+            found.append(Directive(first_line + offset, match.group("target")))
         elif looks_like_directive(line):
-            found.append(Directive(number, "", malformed=True))
+            found.append(Directive(first_line + offset, "", malformed=True))
     return found

@@ -40,7 +40,9 @@ def _active_images(context: CheckContext) -> list[Diagnostic]:
         except OSError:
             continue
         for problem in svg_problems(data):
-            found.append(error(media.rel, 1, "media-active", f"{problem}; an image may not hold anything that runs or loads from elsewhere"))
+            found.append(
+                error(media.rel, 1, "media-active", f"{problem}; an image may not hold anything that runs or loads from elsewhere")
+            )
     return found
 
 
@@ -64,17 +66,24 @@ def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page:
     found = []
     media = context.content.media.get(ref.path)
     if not ref.alt:
-        found.append(error(rel, ref.line, "image-alt", "describe the image for those who cannot see it: write the description between [ and ]"))
+        found.append(
+            error(rel, ref.line, "image-alt", "describe the image for those who cannot see it: write the description between [ and ]")
+        )
     if media is None:
         found.append(
-            error(rel, ref.line, "media-missing", f"there is no image content/media/{ref.path} with a rights file (content/media/{ref.path}.yml)")
+            error(
+                rel,
+                ref.path_line,
+                "media-missing",
+                f"there is no image content/media/{ref.path} with a rights file (content/media/{ref.path}.yml)",
+            )
         )
     elif media.restricted and media.owner != provider.id:
         owner = context.content.providers.get(media.owner or "")
         found.append(
             error(
                 rel,
-                ref.line,
+                ref.path_line,
                 "media-restricted",
                 f"the image {ref.path} may only be shown on the site of {owner.name if owner else media.owner} (reuse: restricted), "
                 f"but {provider.name} shows it {page}",
