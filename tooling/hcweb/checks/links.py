@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import urls
 from ..diagnostics import Diagnostic, error
 from ..links import is_internal, links, resolve
 from ..model import Provider
@@ -21,9 +22,9 @@ LOCATION_ANCHORS = {"contact", "getting-here", "departments", "offered"}
 def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[str] | None]:
     """Every page URL of the site, with its section ids (None: any anchor is accepted)."""
     pages: dict[str, set[str] | None] = dict.fromkeys(GENERATED_URLS)
-    pages["/events/"] = {event.slug for event in provider.events}
+    pages[urls.EVENTS.url] = {event.slug for event in provider.events}
     for location in provider.locations:
-        pages[f"/locations/{location.id}/"] = set(LOCATION_ANCHORS)
+        pages[urls.location_url(location.id)] = set(LOCATION_ANCHORS)
     for overlay in provider.overlays:
         expansion = expand_overlay(context.content, provider, overlay, context.git)
         pages[overlay.url] = {anchor.id for anchor in expansion.anchors}

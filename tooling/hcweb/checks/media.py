@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import urls
 from ..diagnostics import Diagnostic, error
 from ..media import ImageRef, image_refs
 from ..model import Provider
@@ -59,7 +60,7 @@ def site_texts(context: CheckContext, provider: Provider, with_urls: bool = Fals
     for page in provider.pages:
         yield page.rel, page.body, page.body_line, page.url if with_urls else f"on its page {page.url}"
     for event in provider.events:
-        yield event.rel, event.body, event.body_line, "/events/" if with_urls else "on its page /events/"
+        yield event.rel, event.body, event.body_line, urls.EVENTS.url if with_urls else f"on its page {urls.EVENTS.url}"
 
 
 def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page: str) -> list[Diagnostic]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import urls
 from ..links import relative_site_links
 from ..media import image_refs, relative_media_links
 from . import render_cache
@@ -471,6 +472,6 @@ def write_open_data(site_dir: Path, pages: list[Page]) -> None:
                 "locations": [loc["url"] for loc in hcweb.get("locations", [])],
             }
         )
-    api = site_dir / "api"
+    api = site_dir / urls.OPEN_DATA_FOLDER
     api.mkdir(exist_ok=True)
     (api / "pages.json").write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
