@@ -453,7 +453,7 @@ def _warm_up() -> None:
 
 
 def write_open_data(site_dir: Path, pages: list[Page]) -> None:
-    """/api/pages.json: the site's texts with attribution, for reuse by others."""
+    """The open-data export (urls.OPEN_DATA): the site's texts with attribution, for reuse by others."""
     records = []
     for page in pages:
         hcweb = page.meta.get("hcweb", {})
