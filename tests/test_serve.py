@@ -90,3 +90,27 @@ def test_preview_rebuilds_on_a_national_text_change_and_survives_broken_content(
     server.wait_for(rf"{re.escape(KNEE)}:4: error: this line cannot be read", since=seen)
     server.wait_for(r"still serving the last good pages", since=seen)
     assert "de slitte leddflatene med metall og plast" in server.get(page)
+
+
+def test_a_busy_port_is_one_line_that_suggests_another(repo: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(repo, "serve", "--provider", "beta-hf", "--port", str(port), "--today", TODAY)
+    assert result.exit_code == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.output and f"--port {port + 1}" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+
+def test_sigterm_stops_the_preview_and_removes_its_folder(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    running = Server(repo)
+    assert [p.name for p in temporary.iterdir() if p.name.startswith("hcweb-preview-")]  # it is there while serving
+    running.stop()  # SIGTERM
+    assert running.process.returncode == 0
+    assert not [p.name for p in temporary.iterdir() if p.name.startswith("hcweb-preview-")]

@@ -8,8 +8,10 @@ errors, they are printed and the last good pages stay served.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import http.server
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from watchdog.observers import Observer
 
 from . import commands
 from .diagnostics import render
-from .errors import ContentErrors
+from .errors import ContentErrors, HcwebError
 from .repo import Repository
 
 WATCHED = ("content", "overrides", "data", "schemas", "hcweb.yml")
@@ -105,11 +107,42 @@ def _handler(preview: Preview):
     return functools.partial(Handler, directory=str(preview.site))
 
 
+class PortUnavailable(HcwebError):
+    """The address to serve on cannot be had (a usage problem: exit 2)."""
+
+    exit_code = 2
+
+
+def _listen(host: str, port: int, preview: Preview) -> http.server.ThreadingHTTPServer:
+    """The preview's server, bound before anything is built: a busy port is one line, at once."""
+    try:
+        return http.server.ThreadingHTTPServer((host, port), _handler(preview))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(
+                f"port {port} on {host} is already in use (another preview?); choose another with --port, e.g. --port {port + 1}, "
+                "or --port 0 for any free port"
+            ) from None
+        raise PortUnavailable(f"cannot serve on {host}:{port}: {exc.strerror or exc}; check --host and --port") from None
+
+
+def _stop_on_terminate() -> None:
+    """SIGTERM stops the preview as Ctrl+C does, so its temporary folder is removed (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def serve(repo: Repository, provider_id: str, host: str, port: int, out_dir: Path, today: dt.date, say: Callable[[str], None]) -> None:
     preview = Preview(repo, provider_id, out_dir, today, say)
+    server = _listen(host, port, preview)
+    _stop_on_terminate()
     preview.rebuild()
     preview.site.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer((host, port), _handler(preview))
     changed = threading.Event()
     observer = Observer()
     watcher = _Changes(repo.root, out_dir, changed)
