@@ -18,7 +18,7 @@ import yaml
 
 from .approvals import national_part, newest_after, overlay_parts, page_part
 from .diagnostics import Diagnostic
-from .documents import ContentLoader, front_matter_span, load_yaml, split_front_matter
+from .documents import ContentLoader, front_matter_span, split_front_matter
 from .errors import HcwebError
 from .files import write_atomic
 from .model import NationalText, Overlay, Provider, ProviderPage, is_plausible
@@ -226,18 +226,6 @@ class Suggestion:
         return comment
 
 
-def provider_at(repo: Repository, ref: str, provider_id: str) -> Provider | None:
-    """The provider as its provider.yml reads at ``ref`` (None when it did not exist there)."""
-    rel = f"content/providers/{provider_id}/provider.yml"
-    text = repo.git.file_at(ref, rel)
-    if text is None:
-        return None
-    document = load_yaml(text, rel)
-    if document.problems or not isinstance(document.data, dict):
-        return None
-    return Provider(provider_id, rel, document.data, document.lines)
-
-
 def changed_since(repo: Repository, ref: str) -> set[str]:
     """Files under content/ that differ between ``ref`` and the working tree, untracked ones included."""
     if not ref or ref.startswith("-"):
@@ -294,7 +282,7 @@ def from_review(
             continue
         provider_id = _owner_at(repo, base, document) if isinstance(document, NationalText) else document.provider_id
         if provider_id not in people:
-            people[provider_id] = provider_at(repo, base, provider_id or "")
+            people[provider_id] = repo.git.provider_at(base, provider_id or "")
         before = people[provider_id]
         name = before.person_by_login(login) if before else None
         if name is None or (not isinstance(document, ProviderPage) and before.expert(name) is None):

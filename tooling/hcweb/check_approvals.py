@@ -324,19 +324,20 @@ class Judge:
         """The provider as provider.yml has it at the base (or in the working tree); None when it has no provider.yml there."""
         key = (provider_id or "", at_base)
         if key not in self._providers:
-            rel = self._provider_rel(provider_id)
             if at_base:
-                raw = self.git.file_at(self.base_commit, rel)
+                self._providers[key] = self.git.provider_at(self.base_commit, provider_id or "")
             else:
-                path = self.repo.root / rel
-                raw = path.read_text(encoding="utf-8", errors="replace") if path.is_file() and not path.is_symlink() else None
-            if raw is None:
-                self._providers[key] = None
-            else:
-                document = load_yaml(raw, rel)
-                data = document.data if isinstance(document.data, dict) else {}
-                self._providers[key] = Provider(provider_id or "", rel, data, document.lines)
+                self._providers[key] = self._provider_now(provider_id or "")
         return self._providers[key]
+
+    def _provider_now(self, provider_id: str) -> Provider | None:
+        """The provider as provider.yml reads in the working tree (only to say that a pull request adds a person)."""
+        rel = self._provider_rel(provider_id)
+        path = self.repo.root / rel
+        if not path.is_file() or path.is_symlink():
+            return None
+        document = load_yaml(path.read_text(encoding="utf-8", errors="replace"), rel)
+        return Provider(provider_id, rel, document.data if isinstance(document.data, dict) else {}, document.lines)
 
     # -- what the review's commit holds --------------------------------------------------------
 

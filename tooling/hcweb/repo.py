@@ -191,17 +191,22 @@ class GitView:
             self._versions[key] = found
         return self._versions[key]
 
+    def provider_at(self, commit: str, provider_id: str) -> Provider | None:
+        """The provider as its provider.yml reads at ``commit`` (no data when it does not parse); None when it has none there."""
+        rel = f"content/providers/{provider_id}/provider.yml"
+        text = self.file_at(commit, rel)
+        if text is None:
+            return None
+        document = load_yaml(text, rel)
+        return Provider(provider_id, rel, document.data if isinstance(document.data, dict) else {}, document.lines)
+
     def _owner_expert_at(self, commit: str, meta: dict, name: object) -> bool:
         """Whether ``name`` was an expert of the text's owner in that commit's provider.yml."""
         owner = meta.get("owner")
         if not isinstance(name, str) or not isinstance(owner, str) or "/" in owner or owner.startswith("."):
             return False
-        registry = self.file_at(commit, f"content/providers/{owner}/provider.yml")
-        if registry is None:
-            return False
-        document = load_yaml(registry, "provider.yml")
-        experts = document.data.get("experts") if isinstance(document.data, dict) else None
-        return isinstance(experts, list) and any(isinstance(e, dict) and e.get("name") == name for e in experts)
+        provider = self.provider_at(commit, owner)
+        return provider is not None and provider.expert(name) is not None
 
     @cached_property
     def _versions(self) -> dict[tuple[str, str], list[PinnedRevision]]:
