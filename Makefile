@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint validate browser-test bench clean
+.PHONY: site test lint validate browser-test bench clean screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ browser-test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) site
+
+# docs/screenshots/: a sample site at 390 and 1280 px, as the README shows it (needs Debian's chromium)
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 bench: $(STAMP)
 	cd bench && ../$(BIN)/python bench_validate.py

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import base_tree, make_repo
+from helpers import PROJECT, TODAY, base_tree, make_repo, serve_folder
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -34,3 +34,18 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def sample_sites(tmp_path_factory: pytest.TempPathFactory):
+    """Every sample site, built once per test session and served over HTTP; yields the base URL (sites at /<provider-id>/)."""
+    from click.testing import CliRunner
+
+    from hcweb.cli import cli
+
+    out = tmp_path_factory.mktemp("sample-sites")
+    result = CliRunner().invoke(cli, ["--root", str(PROJECT), "build", "--all", "--jobs", "2", "--out", str(out), "--today", TODAY])
+    assert result.exit_code == 0, result.output
+    server, base = serve_folder(out)
+    yield base
+    server.shutdown()

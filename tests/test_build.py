@@ -65,7 +65,7 @@ def test_treatment_page_shows_responsibility_and_review_block(built: Path) -> No
     text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
     assert "Faglig ansvarlig Kari Berg, Overlege (Helse Alfa HF)" in text
     assert "Godkjent lokalt Ola Nord, Overlege, 1. mai 2026" in text
-    assert "Sist faglig gjennomgått 1. mars 2026 · neste gjennomgang 1. mars 2028" in text
+    assert "Sist faglig gjennomgått 1. mars 2026 Neste faglige gjennomgang 1. mars 2028" in text
     assert "Sist oppdatert 1. februar 2026" in text  # make_repo's commit
     assert "Kilde: Helse Beta HF, Kneprotese, https://www.beta-hf.example/treatments/knee-replacement/" in text
     assert "Nord sykehus" in text and "22 00 00 01" in text  # the location card
@@ -80,11 +80,12 @@ def test_pages_are_norwegian_and_load_nothing_from_other_hosts(built: Path) -> N
         assert foreign == [], (html_file, foreign)
 
 
-def test_related_events_and_transport_on_the_treatment_page(built: Path) -> None:
+def test_related_events_on_the_treatment_page_and_transport_on_the_location_page(built: Path) -> None:
     html = page(built / "beta-hf", "treatments/knee-replacement")
     events = html[html.index('class="hcweb-events"') :]
-    assert re.search(r'<a href="../../events/#kneskole">Kneskole</a>: 10. januar 2027 kl. 12.00–14.00, Nord sykehus', events)
-    assert "<summary>Slik kommer du dit</summary>" in html and "<p>Buss 3 til sykehuset.</p>" in html
+    assert re.search(r'<a href="../../events/#kneskole">Kneskole</a>: <time datetime="2027-01-10T12:00:00">10. januar 2027 kl. 12.00–14.00</time>, Nord sykehus', events)
+    location = page(built / "beta-hf", "locations/nord")
+    assert "Slik kommer du hit" in location and "<p>Buss 3 til sykehuset.</p>" in location
 
 
 def test_location_page_has_structured_data(built: Path) -> None:

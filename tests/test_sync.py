@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 import hcweb.data.fetch as fetch
 from helpers import TODAY, QuietHandler, base_tree, make_repo, run, start_server
@@ -169,16 +170,22 @@ def test_helsenorge_page_without_text_fails_alone(data_repo: Path, server: str) 
     assert not (data_repo / "data/helsenorge/sykdom-tom.json").exists()
 
 
+def shown(html: str, selector: str) -> str:
+    """The text of the first element ``selector`` finds, as a reader sees it (white space collapsed)."""
+    node = LexborHTMLParser(html).css_first(selector)
+    assert node is not None, f"the page has no {selector}"
+    return " ".join(node.text(separator="").split())
+
+
 def test_pages_show_waiting_times_and_the_helsenorge_box(data_repo: Path, server: str) -> None:
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert sync(data_repo, "helsenorge", "--mirror", server).exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
     html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
-    waiting = html[html.index('class="hcweb-waiting"') : html.index("</section>", html.index('class="hcweb-waiting"'))]
-    assert "<tr><td>Nord sykehus</td><td>vurdering</td><td>6 uker</td><td>1. november 2026</td></tr>" in waiting
-    assert "<tr><td>Nord sykehus</td><td>behandling</td><td>14 uker</td><td>1. november 2026</td></tr>" in waiting
+    waiting = shown(html, ".hcweb-waiting")
+    assert "Nord sykehus: ventetid for utredning 6 uker / behandling 14 uker (rapportert 1. november 2026)" in waiting
     assert "Sor sykehus" not in waiting  # the page's only location is nord; sor has figures but does not offer it here
-    assert "<summary>Les mer om artrose – informasjon fra helsenorge.no</summary>" in html
+    assert "<summary>Les mer om artrose på helsenorge.no</summary>" in html
     assert "<p>Artrose er en leddsykdom der brusken brytes ned.</p>" in html
 
 
@@ -192,8 +199,9 @@ def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
     html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
-    assert "<tr><td>Sor sykehus</td><td>vurdering</td><td>4 uker</td>" in html
-    assert "<tr><td>Sor sykehus</td><td>behandling</td>" not in html
+    waiting = shown(html, ".hcweb-waiting")
+    assert "Sor sykehus: ventetid for utredning 4 uker (rapportert" in waiting  # no treatment figure: not shown
+    assert "Nord sykehus: ventetid for utredning 6 uker / behandling 14 uker" in waiting
 
 
 def test_a_whole_number_written_as_7_0_is_shown_like_7(data_repo: Path, server: str) -> None:
@@ -204,7 +212,7 @@ def test_a_whole_number_written_as_7_0_is_shown_like_7(data_repo: Path, server: 
     assert '"assessment_weeks": 6.0' in snapshot.read_text(encoding="utf-8")
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
     html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
-    assert "<tr><td>Nord sykehus</td><td>vurdering</td><td>6 uker</td>" in html
+    assert "Nord sykehus: ventetid for utredning 6 uker / behandling" in shown(html, ".hcweb-waiting")
 
 
 def test_validate_warns_about_old_and_missing_data(data_repo: Path, server: str) -> None:

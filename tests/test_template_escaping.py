@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.theme import Theme
 
 from hcweb.site import mkdocs_hooks
 from helpers import PROJECT
 
-PARTIALS = sorted(p.name for p in (PROJECT / "overrides/partials").glob("*.html"))
+PARTIALS = sorted(f"partials/{p.name}" for p in (PROJECT / "overrides/partials").glob("*.html"))
+DESIGN = sorted(f"hcweb/{p.name}" for p in (PROJECT / "overrides/hcweb").glob("*.html"))  # the design's own templates
 DANGEROUS = set("<>\"'&")
 pieces = st.sampled_from(list("<>\"'&=/ ab;:`\u2028") + ["script", "onerror", "&amp;", "javascript:"])
 values = st.lists(pieces, min_size=1, max_size=20).map("".join)
@@ -34,25 +37,42 @@ def env():
 
 
 def hcweb_values(value: str) -> dict:
-    """Every field hcweb hands its templates, each holding ``value``."""
+    """Every field hcweb hands its templates (site/pages.py, registry_pages.py, events.py), each holding ``value``."""
+    person = {"name": value, "title": value, "on": value}
+    location = {
+        "id": value, "kind": value, "name": value, "href": value, "street": value, "postcode": value, "city": value,
+        "phone": value, "tel": value, "email": value, "opening_hours": value, "transport_html": "",
+        "departments": [{"name": value, "phone": value, "tel": value}],
+    }  # fmt: skip
+    event = {"slug": value, "title": value, "summary": value, "start": value, "end": value, "href": value, "body_html": ""}
+    event["location"] = {"name": value, "href": value}
+    link = {"title": value, "href": value, "description": value}
     return {
         "kind": "national",
+        "title": value,
         "department": value,
-        "responsible": value,
+        "ingress": value,
+        "responsible": person,
         "owner": value,
-        "approved_local": value,
-        "approved_local_on": value,
+        "approved_local": person,
+        "safety": {"owners": [value], "on": value},
         "reviewed": value,
-        "reviewed_iso": value,
         "next_review": value,
         "national_revision": value,
         "last_updated": value,
-        "last_updated_iso": value,
-        "citation": value,
+        "citation": {"provider": value, "title": value, "url": value},
         "helsenorge": [{"title": value, "url": value, "summary": value}, {"title": value, "url": value, "summary": ""}],
-        "waiting": {"rows": [{"location": value, "figure": value, "weeks": value, "reported": value}], "link": value, "code": value},
-        "locations": [{"name": value, "href": value, "address": value, "phone": value, "opening_hours": value, "transport_html": ""}],
-        "events": [{"title": value, "href": value, "when": value, "location": value}],
+        "waiting": {"rows": [{"location": value, "weeks": {"assessment": value, "treatment": value}, "reported": value}], "link": value},
+        "locations": [location],
+        "location": location,
+        "events": [event],
+        "offered": [link],
+        "own": [link],
+        "collections": [{"key": value, "label": value, "pages": [link], "letters": [{"letter": value, "pages": [link]}]}],
+        "locations_href": value,
+        "events_href": value,
+        "contact_href": value,
+        "editorial": {"editor": value, "email": value, "phone": value, "tel": value},
         "provider": value,
         "editor": value,
         "email": value,
@@ -68,12 +88,13 @@ def printed_values(rendered: str) -> list[str]:
     return re.findall(f"{MARK}(.*?){MARK}", rendered, re.S)
 
 
-@pytest.mark.parametrize("partial", PARTIALS)
+@pytest.mark.parametrize("template", PARTIALS + DESIGN)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=values)
-def test_partials_print_values_as_text(env, partial: str, value: str) -> None:
+def test_templates_print_values_as_text(env, template: str, value: str) -> None:
     data = hcweb_values(f"{MARK}{value}{MARK}")
-    rendered = env.get_template(f"partials/{partial}").render(hcweb=data, config={"extra": {"hcweb": data}}, page=None, base_url=".")
+    page = SimpleNamespace(title=f"{MARK}{value}{MARK}", content=Markup(""), url="a/", meta={"hcweb": data})
+    rendered = env.get_template(template).render(hcweb=data, config={"extra": {"hcweb": data}}, page=page, base_url=".")
     printed = printed_values(rendered)
     assert printed, "the template printed none of the values"
     for text in printed:
@@ -84,13 +105,15 @@ def test_the_check_would_catch_an_unescaped_template(env) -> None:
     """Rendered without autoescape, the same templates do print the values raw."""
     env.autoescape = False
     try:
-        template = env.from_string((PROJECT / "overrides/partials/hcweb-responsibility.html").read_text(encoding="utf-8"))
+        template = env.from_string((PROJECT / "overrides/hcweb/about-content.html").read_text(encoding="utf-8"))
         printed = printed_values(template.render(hcweb=hcweb_values(f"{MARK}<b>x</b>{MARK}")))
         assert "<b>x</b>" in printed
     finally:
         env.autoescape = True
 
 
-def test_every_partial_is_covered() -> None:
-    assert {"hcweb-responsibility.html", "hcweb-locations.html", "hcweb-waiting.html", "copyright.html"} <= set(PARTIALS)
+def test_every_template_is_covered() -> None:
+    assert {"partials/copyright.html", "hcweb/about-content.html", "hcweb/key-facts.html", "hcweb/home.html", "hcweb/contact.html"} <= set(
+        PARTIALS + DESIGN
+    )
     assert Path(PROJECT / "overrides/main.html").is_file()

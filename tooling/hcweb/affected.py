@@ -27,6 +27,14 @@ GLOBAL_PATHS = ("overrides/", "schemas/", "tooling/", "hcweb.yml", "pyproject.to
 
 def changed_paths(repo: Repository, base: str) -> set[str]:
     """Files that differ between ``base`` and the working tree, untracked ones included."""
+    handle = require_revision(repo, base)
+    tracked = handle.git.diff("--name-only", "--no-renames", base, "--").splitlines()
+    untracked = handle.git.ls_files("--others", "--exclude-standard").splitlines()
+    return {path for path in tracked + untracked if path}
+
+
+def require_revision(repo: Repository, base: str) -> git.Repo:
+    """The repository's git handle, when ``base`` is one of its commits; else HcwebError saying why not."""
     handle = repo.git.repo
     if handle is None:
         raise HcwebError(f"{repo.root} is not a git repository")
@@ -34,9 +42,7 @@ def changed_paths(repo: Repository, base: str) -> set[str]:
         handle.git.rev_parse("--verify", f"{base}^{{commit}}")
     except git.GitCommandError:
         raise HcwebError(f"'{base}' is not a revision of this repository (in a shallow clone, fetch it first)") from None
-    tracked = handle.git.diff("--name-only", "--no-renames", base, "--").splitlines()
-    untracked = handle.git.ls_files("--others", "--exclude-standard").splitlines()
-    return {path for path in tracked + untracked if path}
+    return handle
 
 
 @contextlib.contextmanager
@@ -97,6 +103,7 @@ def affected(repo: Repository, base: str, today: dt.date, head: Content | None =
         return []
     with checkout(repo, base) as base_root:
         old_repo = Repository(base_root)
+        old_repo.schemas = repo.schemas  # an older checkout may lack a schema this tooling reads (redirects)
         old = old_repo.load()
         old_shared, head_shared = design_digest(old_repo.overrides_dir), design_digest(repo.overrides_dir)
         return [

@@ -71,10 +71,15 @@ def cli(ctx: click.Context, root: Path | None) -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @click.option("--strict", is_flag=True, help="Count warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Also report every address the sites had at REF (e.g. origin/main) that would stop answering without a redirects.yml entry.",
+)
 @pass_context
-def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, strict: bool, fmt: str) -> None:
+def validate(obj: Context, provider_id: str | None, today: dt.datetime | None, strict: bool, fmt: str, base: str | None) -> None:
     """Check all content and report every problem at once (exit 1 on errors)."""
-    result = commands.validate(obj.repo, _today(today), provider_id, strict)
+    result = commands.validate(obj.repo, _today(today), provider_id, strict, base)
     output = render(result.diagnostics, fmt)
     if output:
         click.echo(output)

@@ -39,14 +39,27 @@ def require_provider(content: Content, provider_id: str) -> None:
         raise UnknownProvider(f"there is no provider '{provider_id}' (known: {known})")
 
 
-def validate(repo: Repository, today: dt.date, provider_id: str | None = None, strict: bool = False) -> Validation:
+def validate(repo: Repository, today: dt.date, provider_id: str | None = None, strict: bool = False, base: str | None = None) -> Validation:
     content = repo.load(only_provider=provider_id)
     if provider_id is not None:
         require_provider(content, provider_id)
-    found = checks.run_all(content, today, provider_id, repo.git)
+    published = published_at(repo, base) if base else None
+    found = checks.run_all(content, today, provider_id, repo.git, published, base)
     if (repo.root / ".github").is_dir():
         found += codeowners.check(content, read_codeowners(repo))
     return Validation(make_strict(found) if strict else found)
+
+
+def published_at(repo: Repository, base: str) -> dict:
+    """Per provider, every address its site answered at in the revision ``base`` (checks/redirects.py)."""
+    from .affected import checkout, require_revision
+    from .checks.redirects import published_urls
+
+    require_revision(repo, base)
+    with checkout(repo, base) as folder:
+        old = Repository(folder)
+        old.schemas = repo.schemas  # an older checkout may lack a schema this tooling reads; only its addresses matter here
+        return published_urls(old.load())
 
 
 def build_catalogue(repo: Repository, out_dir: Path, today: dt.date, incremental: bool = True, cache: bool = True) -> BuildResult:

@@ -19,9 +19,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import markdown
+import yaml
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from selectolax.lexbor import LexborHTMLParser
+
+from .urls import anchor
 
 # Note types of the admonition and details extensions, which become classes.
 NOTE_TYPES = frozenset(
@@ -60,6 +63,31 @@ CONTENT_CLASSES = NOTE_TYPES | {"admonition", "admonition-title", "headerlink", 
 
 REFUSED = "data-hcweb-refused"  # set by the attribute extension on what it refused, reported by the policy
 
+class TocSlugify:
+    """The anchors of headings without an explicit id: Norwegian words kept (``## Spørsmål`` -> ``#sporsmal``).
+
+    Python-Markdown's rule after æ, ø and å are written ae, o and a (urls.anchor; sections.Heading.anchor
+    says the same). An object rather than a function so that the generated mkdocs.yml can name it: it is
+    written there as ``!!python/name:hcweb.markup.slugify``, which MkDocs' YAML loader resolves to this.
+    """
+
+    def __call__(self, value: str, separator: str) -> str:
+        return anchor(value, separator)
+
+    def __repr__(self) -> str:  # stable in any hash of the configuration
+        return "hcweb.markup.slugify"
+
+
+slugify = TocSlugify()
+
+
+def _represent_slugify(dumper: yaml.SafeDumper, value: TocSlugify) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:python/name:hcweb.markup.slugify", "")
+
+
+for _dumper in {yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)}:
+    _dumper.add_representer(TocSlugify, _represent_slugify)
+
 MARKDOWN_EXTENSIONS: list = [
     "hcweb.markup:SafeAttrListExtension",
     "md_in_html",
@@ -67,7 +95,7 @@ MARKDOWN_EXTENSIONS: list = [
     "admonition",
     {"tables": {"use_align_attribute": True}},
     "pymdownx.details",
-    {"toc": {"permalink": True, "permalink_title": "Lenke til denne delen"}},
+    {"toc": {"permalink": True, "permalink_title": "Lenke til denne delen", "slugify": slugify}},
 ]
 
 GLOBAL_ATTRIBUTES = frozenset({"id", "class", "title", "lang", "dir"})

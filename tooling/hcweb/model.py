@@ -16,6 +16,7 @@ from typing import Any
 from .documents import FrontMatterFile, LineMap
 from .revisions import national_revision, overlay_local, page_local
 from .sections import Section, split_sections
+from .urls import page_path, slug, url_of
 
 
 def text(data: Any, key: str) -> str | None:
@@ -242,6 +243,11 @@ class NationalText(Document):
     def choose_location_code(self) -> str | None:
         return text(mapping(self.meta, "choose_location"), "code")
 
+    @property
+    def slug(self) -> str | None:
+        """The ``slug`` written in the front matter: the page's address, so not part of the revision (an address is not shown text)."""
+        return text(self.meta, "slug")
+
     @cached_property
     def revision(self) -> str:
         """The revision hash: the body and every shown front-matter field (revisions.py)."""
@@ -256,13 +262,39 @@ class NationalText(Document):
 
 @dataclass
 class Overlay(Document):
+    """A provider's page of a national text, served at /<collection path>/<url slug>/."""
+
     provider_id: str = ""
     collection: str = ""
-    slug: str = ""
+    slug: str = ""  # the file name without .md
+    folder: str = ""  # the collection's path on the site (hcweb.yml paths), e.g. "behandlinger"
+    national: NationalText | None = None  # the text it uses, for its slug and title
+
+    @property
+    def url_slug(self) -> str:
+        """The last part of the page's address, the first of: the overlay's ``slug``, the national text's ``slug``, the
+        overlay's ``title``, the national text's ``title`` (each title written as urls.slug makes it), the file name.
+
+        An explicit slug keeps the address when a title is reworded; ``validate --base`` reports an address lost.
+        """
+        national = self.national
+        for candidate in (text(self.meta, "slug"), national.slug if national else None):
+            if candidate:
+                return candidate
+        for title in (self.title, text(national.meta, "title") if national else None):
+            derived = slug(title) if title else ""
+            if derived:
+                return derived
+        return self.slug
+
+    @property
+    def path(self) -> str:
+        """The page's file in the docs folder, e.g. ``behandlinger/hofteprotese.md``."""
+        return page_path(self.folder or self.collection, self.url_slug)
 
     @property
     def url(self) -> str:
-        return f"/{self.collection}/{self.slug}/"
+        return url_of(self.path)
 
     @cached_property
     def uses(self) -> str | None:
@@ -375,6 +407,7 @@ class Provider:
     pages: list[ProviderPage] = field(default_factory=list)
     snippets: dict[str, Snippet] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+    redirects: Redirects | None = None  # redirects.yml, when the provider has one
 
     @property
     def name(self) -> str:
@@ -487,6 +520,37 @@ class Provider:
         return next((d for loc in self.locations for d in loc.departments if d.id == department_id), None)
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """One address the site once published: where it leads now (``to``), or why it is gone (``gone``)."""
+
+    old: str  # e.g. "/treatments/hip-replacement/"
+    to: str | None
+    gone: str | None
+    line: int  # in redirects.yml
+
+
+@dataclass
+class Redirects:
+    """A provider's redirects.yml: ``redirects:`` maps an old address to a new one or to ``{gone: reason}``."""
+
+    rel: str
+    data: dict
+    lines: LineMap
+
+    @cached_property
+    def entries(self) -> list[Redirect]:
+        found = []
+        for old, value in mapping(self.data, "redirects").items():
+            if not isinstance(old, str):
+                continue
+            to = value if isinstance(value, str) and value.strip() else None
+            gone = text(value, "gone")
+            if to or gone:
+                found.append(Redirect(old, to, gone, self.lines("redirects", old)))
+        return found
+
+
 @dataclass
 class MediaFile:
     rel: str  # the image
@@ -511,6 +575,7 @@ class Policy:
     central_team: str | None = None
     github_org: str = "hcweb"
     collections: dict[str, str] = field(default_factory=lambda: {"treatments": "Behandlinger"})
+    paths: dict[str, str] = field(default_factory=dict)  # collection -> its path on the sites, e.g. treatments -> behandlinger
     waiting_times_max_age_days: int = 45
     helsenorge_max_age_days: int = 180
     iframe_hosts: tuple[str, ...] = ()
@@ -549,6 +614,7 @@ class Policy:
             central_team=text(data, "central_team"),
             github_org=text(data, "github_org") or defaults.github_org,
             collections=collections,
+            paths={str(k): str(v) for k, v in mapping(data, "paths").items() if isinstance(v, str)},
             waiting_times_max_age_days=number("waiting_times_max_age_days"),
             helsenorge_max_age_days=number("helsenorge_max_age_days"),
             iframe_hosts=tuple(str(host) for host in items(data, "iframe_hosts")),
@@ -560,6 +626,11 @@ class Policy:
                 for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")
             },
         )
+
+
+    def collection_path(self, collection: str) -> str:
+        """Where a collection is served: its path in hcweb.yml ``paths``, else its own name."""
+        return self.paths.get(collection, collection)
 
 
 _LARGEST = 10**12

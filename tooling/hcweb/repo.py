@@ -17,12 +17,13 @@ from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import HcwebError, RepositoryNotFound
-from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Snippet
+from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Redirects, Snippet
 from .revisions import national_revision
 from .schema import Schemas
 
 POLICY_FILE = "hcweb.yml"
 PROVIDER_FILE = "provider.yml"
+REDIRECTS_FILE = "redirects.yml"  # addresses the provider's site once published (checks/redirects.py)
 PROVIDER_FOLDERS = ("pages", "snippets", "events")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
 CONTENT_FOLDERS = ("common", "providers", "media")
@@ -542,13 +543,17 @@ class Repository:
             parts = path.relative_to(provider_dir).parts
             if parts == (PROVIDER_FILE,):
                 continue
+            if parts == (REDIRECTS_FILE,):
+                loaded = self._read_yaml(path, "redirects", problems)
+                provider.redirects = Redirects(rel, *loaded) if loaded else None
+                continue
             if path.suffix != ".md" or len(parts) < 2:
                 problems.append(
                     error(
                         rel,
                         1,
                         "layout",
-                        "unexpected file in a provider folder: only provider.yml and Markdown files in its sub-folders belong here",
+                        "unexpected file in a provider folder: only provider.yml, redirects.yml and Markdown files in its sub-folders belong here",
                     )
                 )
                 continue
@@ -571,7 +576,9 @@ class Repository:
             elif folder in content.policy.collections:
                 source = self._read_markdown(path, "overlay", problems)
                 if source:
-                    provider.overlays.append(Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem))
+                    overlay = Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem)
+                    overlay.folder, overlay.national = content.policy.collection_path(folder), content.national.get(overlay.uses or "")
+                    provider.overlays.append(overlay)
             else:
                 known = ", ".join([*content.policy.collections, *PROVIDER_FOLDERS])
                 problems.append(error(rel, 1, "layout", f"'{folder}/' is not a known folder in a provider (known: {known})"))

@@ -33,6 +33,7 @@ SCHEMA_NAMES = (
     "waiting-times",
     "waiting-times-feed",
     "helsenorge",
+    "redirects",
 )
 
 _TYPE_WORDS = {

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .documents import editor_lines
 from .scanner import Scan, heading_title, scan, scan_thoroughly
+from .urls import anchor as derived_anchor
 
 SECTION_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # The one form of an include: {% include "target" %}, alone on its line, one space on either side of
@@ -32,6 +33,12 @@ class Heading:
     line: int  # file line
     text: str
     id: str | None
+
+    @property
+    def anchor(self) -> str:
+        """The id the heading gets on the page: the explicit one, else the title's words as the sites' table of
+        contents writes them (markup.slugify: ``Spørsmål`` -> ``sporsmal``)."""
+        return self.id or derived_anchor(self.text)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ the theme fill (the open-data export, the search index, assets). Content may not
 take any of these addresses. The pages are written as files in the MkDocs docs
 folder, and MkDocs (with directory URLs) serves ``a.md`` at ``/a/`` and
 ``a/index.md`` at ``/a/``, so each address is spelled once, as a file, and its URL
-derived. Renaming one (to Norwegian, say) is meant to be an edit here alone;
-tests/test_urls.py lists the modules that still spell an address themselves.
+derived. Renaming one is meant to be an edit here alone; tests/test_urls.py
+lists the modules that still spell an address themselves. The collections of
+national texts are served under the paths hcweb.yml gives them (``paths:``), and
+each page under a slug (see ``slug``). A renamed address keeps answering through
+the provider's redirects.yml (checks/redirects.py).
 
 Core, not ``site``: the checks reserve these addresses and may not import ``site``.
 """
@@ -15,6 +18,8 @@ Core, not ``site``: the checks reserve these addresses and may not import ``site
 from __future__ import annotations
 
 import posixpath
+import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -35,11 +40,17 @@ class GeneratedPage:
 
 
 HOME = GeneratedPage("index.md", "the home page")
-LOCATIONS = GeneratedPage("locations/index.md", "the list of locations")
-EVENTS = GeneratedPage("events.md", "the events page")
-CONTACT = GeneratedPage("contact.md", "the contact page")
-ACCESSIBILITY = GeneratedPage("accessibility.md", "the accessibility statement")
+LOCATIONS = GeneratedPage("steder/index.md", "the list of locations")
+EVENTS = GeneratedPage("arrangementer.md", "the events page")
+CONTACT = GeneratedPage("kontakt.md", "the contact page")
+ACCESSIBILITY = GeneratedPage("tilgjengelighetserklaering.md", "the accessibility statement")
 GENERATED_PAGES = (HOME, LOCATIONS, EVENTS, CONTACT, ACCESSIBILITY)
+
+# The addresses of the generated pages before they were Norwegian (and before hcweb.yml had ``paths:``,
+# when a page was served at /<collection>/<file name>/): what a site published then, so that
+# ``validate --base`` knows which of them need a redirect.
+LEGACY_GENERATED_URLS = ("/", "/locations/", "/events/", "/contact/", "/accessibility/")
+LEGACY_LOCATIONS_FOLDER = "locations"
 
 OPEN_DATA_FOLDER = "api"  # hcweb writes pages.json here
 OPEN_DATA = f"{OPEN_DATA_FOLDER}/pages.json"
@@ -56,6 +67,11 @@ def url_of(path: str) -> str:
     return "/" + "".join(f"{part}/" for part in parts)
 
 
+def docs_path_of(url: str) -> str:
+    """The docs file MkDocs would serve at ``url`` (the inverse of url_of for a page that is not an index): ``/a/b/`` -> ``a/b.md``."""
+    return url.strip("/") + ".md"
+
+
 def href(url: str) -> str:
     """An address relative to the site root, as a template's ``url`` filter takes it: ``/a/b/`` -> ``a/b/``."""
     return url.lstrip("/")
@@ -68,6 +84,43 @@ def location_path(location_id: str) -> str:
 
 def location_url(location_id: str) -> str:
     return url_of(location_path(location_id))
+
+
+def legacy_location_url(location_id: str) -> str:
+    return f"/{LEGACY_LOCATIONS_FOLDER}/{location_id}/"
+
+
+def page_path(folder: str, slug: str) -> str:
+    """The docs file of a national text's page: ``behandlinger`` and ``hofteprotese`` -> ``behandlinger/hofteprotese.md``."""
+    return f"{folder}/{slug}.md"
+
+
+# Norwegian letters that Unicode does not decompose into a base letter and an accent: they are
+# written as Norwegians write them without the letter (ø and å in an address, as in a .no domain).
+_NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
+
+
+def ascii_letters(text: str) -> str:
+    """``text`` in ASCII: æ -> ae, ø -> o, å -> a, other accents stripped (é -> e), what has no ASCII form dropped."""
+    return unicodedata.normalize("NFKD", text.translate(_NORWEGIAN_LETTERS)).encode("ascii", "ignore").decode("ascii")
+
+
+def slug(text: str) -> str:
+    """A page's slug from its title: ``Søvnapné – behandling med CPAP`` -> ``sovnapne-behandling-med-cpap``.
+
+    æ -> ae, ø -> o, å -> a, other accents stripped, lowercase, every run of other characters one
+    hyphen. Empty when the title has no letter or digit.
+    """
+    return re.sub(r"[^a-z0-9]+", "-", ascii_letters(text).lower()).strip("-")
+
+
+def anchor(text: str, separator: str = "-") -> str:
+    """A heading's anchor as the sites' table of contents makes it (markup.slugify): ``Spørsmål`` -> ``sporsmal``.
+
+    Python-Markdown's own rule (toc.slugify) after the Norwegian letters are written in ASCII.
+    """
+    value = re.sub(r"[^\w\s-]", "", ascii_letters(text)).strip().lower()
+    return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
 
 
 def event_href(slug: str) -> str:

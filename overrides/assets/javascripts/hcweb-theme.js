@@ -33,3 +33,22 @@
     }
   };
 })();
+
+/* "Ingen treff": when the search finds nothing, show the ways on that partials/search.html holds.
+   The theme writes its verdict into the result's meta line; the help shows while that line says
+   what the template put into data-hcweb-search-help (the theme's own "no results" words). */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var help = document.querySelector("[data-hcweb-search-help]");
+  var result = help && help.closest("[data-md-component=search-result]");
+  var meta = result && result.querySelector(".md-search-result__meta");
+  if (!meta) {
+    return;
+  }
+  var none = help.getAttribute("data-hcweb-search-help").trim();
+  function update() {
+    help.hidden = meta.textContent.trim() !== none;
+  }
+  new MutationObserver(update).observe(meta, { childList: true, characterData: true, subtree: true });
+  update();
+});

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..model import NationalText, Provider
 from ..repo import Content, GitView
-from . import approvals, data, html, links, media, national, overlays, providers, site
+from . import approvals, data, html, links, media, national, overlays, providers, redirects, site
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,8 @@ class CheckContext:
     today: dt.date
     git: GitView | None = None
     scope: str | None = None  # one provider's site only
+    published: dict | None = None  # with validate --base: per provider, the addresses its site had then (redirects.Published)
+    base: str | None = None  # that base revision, as the user named it
 
     def in_scope(self) -> list[Provider]:
         """The providers whose own files are checked."""
@@ -31,18 +33,28 @@ class CheckContext:
         return [text for text in self.content.national.values() if text.rel in relevant]
 
 
-def run_all(content: Content, today: dt.date, provider_id: str | None = None, git: GitView | None = None) -> list[Diagnostic]:
+def run_all(
+    content: Content,
+    today: dt.date,
+    provider_id: str | None = None,
+    git: GitView | None = None,
+    published: dict | None = None,
+    base: str | None = None,
+) -> list[Diagnostic]:
     """All problems in the content, optionally only those that matter to one provider's site.
 
-    With ``git``, overlays are checked at the revisions their experts approved.
+    With ``git``, overlays are checked at the revisions their experts approved. With ``published``
+    (the addresses each site had at the revision ``base``, redirects.published_urls), every one
+    that would stop answering is reported.
     """
-    context = CheckContext(content, today, git, provider_id)
+    context = CheckContext(content, today, git, provider_id, published, base)
     found = list(content.problems)
     found += providers.check(context)
     found += national.check(context)
     found += overlays.check(context)
     found += approvals.check(context)
     found += site.check(context)
+    found += redirects.check(context)
     found += media.check(context)
     found += data.check(context)
     found += html.check(context)

@@ -30,6 +30,9 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
         pages[overlay.url] = {anchor.id for anchor in expansion.anchors}
     for page in provider.pages:
         pages[page.url] = {h.id for h in headings(page.body, page.body_line) if h.id}
+    for entry in provider.redirects.entries if provider.redirects else ():  # an old address answers as the page it leads to
+        if entry.to in pages and entry.old not in pages:
+            pages[entry.old] = pages[entry.to]
     return pages
 
 
@@ -39,16 +42,18 @@ def check(context: CheckContext) -> list[Diagnostic]:
     for provider in context.in_scope():
         site = _site_anchors(context, provider)
         adopters: dict[str, set[str]] = {}
+        served_at: dict[str, str] = {}  # the address of a national text's page on other sites -> its id
         for other in content.providers.values():
             for overlay in other.overlays:
                 adopters.setdefault(overlay.uses or "", set()).add(other.id)
+                served_at.setdefault(overlay.url, overlay.uses or "")
         for rel, body, first_line, page_url in site_texts(context, provider, with_urls=True):
             for link in links(body, first_line):
                 if not is_internal(link.target):
                     continue
                 path, anchor = resolve(link.target, page_url)
                 if path not in site:
-                    text_id = path.strip("/")
+                    text_id = served_at.get(path, path.strip("/"))
                     if text_id in content.national:
                         others = sorted(content.providers[p].site_url or p for p in adopters.get(text_id, set()) if p != provider.id)
                         elsewhere = f", or link to a provider that has it ({', '.join(others)})" if others else ""

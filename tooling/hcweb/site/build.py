@@ -459,17 +459,19 @@ def write_open_data(site_dir: Path, pages: list[Page]) -> None:
         hcweb = page.meta.get("hcweb", {})
         if hcweb.get("kind") not in ("national", "page"):
             continue
+        responsible = hcweb.get("responsible")
         records.append(
             {
                 "id": hcweb.get("id") or page.path[: -len(".md")],
                 "url": page.url,
                 "title": page.title,
                 "sections": page.sections,
-                "responsible": hcweb.get("responsible"),
+                "responsible": f"{responsible['name']}, {responsible['title']}" if responsible else "",
                 "owner": hcweb.get("owner"),
-                "last_reviewed": hcweb.get("reviewed_iso") or None,
-                "last_updated": hcweb.get("last_updated_iso"),
-                "locations": [loc["url"] for loc in hcweb.get("locations", [])],
+                "last_reviewed": hcweb.get("reviewed") or None,
+                "last_updated": hcweb.get("last_updated"),
+                "locations": [urls.url_of(urls.location_path(loc["id"])) for loc in hcweb.get("locations", [])],
+                **({"national_revision": hcweb["national_revision"]} if hcweb.get("national_revision") else {}),
             }
         )
     api = site_dir / urls.OPEN_DATA_FOLDER

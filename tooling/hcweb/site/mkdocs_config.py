@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..markup import MARKDOWN_EXTENSIONS
+from ..urls import ACCESSIBILITY, CONTACT, HOME, docs_path_of
 from .pages import Page, SiteContext
 
 THEME_FEATURES = [
@@ -29,7 +30,7 @@ def navigation(pages: list[Page]) -> list:
     nav: list = []
     groups: dict[str, list] = {}
     for page in pages:
-        entry = {"Forside" if page.path == "index.md" else page.title: page.path}
+        entry = {page.meta.get("title") or page.title: page.path}  # the home page's menu title is its own (words.yml)
         if page.group is None:
             nav.append(entry)
             continue
@@ -77,6 +78,15 @@ def _by_range(entries: list[dict]) -> list:
     return [{f"{_title(run[0])} – {_title(run[-1])}": _by_range(run)} for run in runs]
 
 
+def redirect_settings(context: SiteContext, pages: list[Page]) -> dict:
+    """The old addresses of the provider's site (redirects.yml) for the redirect pages (site/redirects.py), as docs files."""
+    redirects = context.provider.redirects
+    at = {page.url: page.path for page in pages}
+    moved = {docs_path_of(e.old): at[e.to] for e in redirects.entries if e.to in at} if redirects else {}
+    gone = {docs_path_of(e.old): e.gone for e in redirects.entries if e.gone} if redirects else {}
+    return {"redirect_maps": moved, "gone": gone}
+
+
 def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_dir: Path, overrides: Path) -> dict:
     provider = context.provider
     editorial = provider.editorial
@@ -97,7 +107,7 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
             **({"logo": f"media/{provider.logo}"} if provider.logo else {}),
         },
         "extra_css": ["assets/hcweb.css"],
-        "plugins": [{"search": {"lang": ["no"]}}],
+        "plugins": [{"search": {"lang": ["no"]}}, {"hcweb-redirects": redirect_settings(context, pages)}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "nav": navigation(pages),
         "extra": {
@@ -107,6 +117,9 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
                 "provider_id": provider.id,
                 "editor": editorial.get("editor", ""),
                 "email": editorial.get("email", ""),
+                "home": HOME.href,  # for the templates' url filter, e.g. partials/search.html
+                "contact": CONTACT.href,
+                "accessibility": ACCESSIBILITY.href,
             },
         },
         "copyright": f"© {provider.name}",

@@ -16,12 +16,16 @@ Nothing here keeps state between calls.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.markup import publishable
+from hcweb.site.filters import FILTERS
 from hcweb.site.security import unsafe_files
 
 
@@ -48,9 +52,43 @@ def content_as_html(page) -> None:
 
 
 def on_env(env, config, files):
-    """Autoescape in every template."""
+    """Autoescape in every template, and the design's filters (site/filters.py)."""
     env.autoescape = True
+    env.filters.update(FILTERS)
     return env
+
+
+def composed_content(html: str, page, config, env) -> Markup:
+    """The content of a page hcweb writes from the registry is its template (overrides/hcweb/), given the page's
+    data; a treatment or provider page keeps its checked content, and the design places its parts (content_parts)."""
+    hcweb = page.meta.get("hcweb") or {}
+    template = hcweb.get("template")
+    if template:
+        base_url = get_relative_url(".", page.url)
+        return Markup(env.get_template(template).render(page=page, config=config, base_url=base_url, hcweb=hcweb))
+    if hcweb.get("kind") in ("national", "page"):
+        hcweb["parts"] = content_parts(html, set(hcweb.get("professional_sections") or ()))
+    return Markup(html)
+
+
+_H2 = re.compile(r"<h2[\s>]")
+_ID = re.compile(r'<h2[^>]*\sid="([^"]*)"')
+
+
+def content_parts(html: str, professional: set[str]) -> dict[str, Markup]:
+    """A page's checked content in the parts the design places apart: the text before the first section
+    ("lead"), the sections ("sections"), and the sections for health professionals ("professional").
+
+    Only top-level <h2> start a section; when one is nested (in a note, say), the content stays whole."""
+    starts = [match.start() for match in _H2.finditer(html)]
+    top = [node for node in LexborHTMLParser(html).body.iter() if node.tag == "h2"] if starts else []
+    if len(top) != len(starts):
+        return {"lead": Markup(""), "sections": Markup(html), "professional": Markup("")}
+    pieces = [html[a:b] for a, b in zip(starts, [*starts[1:], len(html)], strict=True)]
+    ids = [(_ID.match(piece) or [None, ""])[1] for piece in pieces]
+    sections = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ not in professional)
+    for_professionals = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ in professional)
+    return {"lead": Markup(html[: starts[0]] if starts else html), "sections": Markup(sections), "professional": Markup(for_professionals)}
 
 
 def check_published(site_dir: Path) -> None:

@@ -8,6 +8,11 @@
     OUT/.<site>.building-*       a site being rendered (new_site)
     OUT/.<site>.old-*            a site set aside for a moment where two folders cannot be exchanged
 
+A published site is public: every folder of it is made 0755 and every file 0644 before it is
+swapped in, whatever the umask of the build (tempfile makes its folders 0700), so that a web
+server running as another user can read it. OUT itself is made 0755 when the build creates it;
+the records, the cache and the staging folders beside the sites keep the umask's modes.
+
 Whatever is there beside the sites belongs to the build holding the lock: what a killed
 build left is cleared when the next one takes it (clear_leftovers). Which folders may be an
 output folder at all is output.py's (check_output_folder).
@@ -28,6 +33,8 @@ from ..errors import BuildFailed, HcwebError
 from ..files import write_atomic
 from .output import check_output_folder, unwritable, writing_to
 
+SITE_FOLDER_MODE = 0o755  # a published site's folders: anyone may list and enter them
+SITE_FILE_MODE = 0o644  # and read its files; only the one who builds it may change them
 _LEFTOVER = re.compile(r"^\.(?P<site>.+)\.(?:old|building)-[^.]+$")
 _RENAME_EXCHANGE = 2
 
@@ -49,6 +56,12 @@ class OutputFolder:
         check_output_folder(path, root)
         return cls(path)
 
+    def create(self) -> None:
+        """Make OUT (and the folders above it) where it is missing; a web server must be able to enter the OUT it makes."""
+        if not self.path.is_dir():
+            self.path.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.path, SITE_FOLDER_MODE)
+
     def site(self, name: str) -> Path:
         return self.path / name
 
@@ -68,7 +81,7 @@ class OutputFolder:
         The lock goes with the process, even when it is killed. What a killed build left is cleared first.
         """
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            self.create()
             handle = os.open(self.path / self.LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         except OSError as exc:
             raise unwritable(self.path, exc) from None
@@ -77,6 +90,7 @@ class OutputFolder:
                 raise BuildFailed(f"another build is writing to {self.path}; wait for it to finish")
             with writing_to(self.path):
                 self.clear_leftovers()
+                self.open_published()
                 try:
                     yield self
                 finally:
@@ -97,6 +111,16 @@ class OutputFolder:
         for name in sorted({match["site"] for match in map(_LEFTOVER.match, os.listdir(self.path)) if match}):
             self.recover(name)
 
+    def open_published(self) -> None:
+        """Open the sites older builds published closed (0700), also those this build does not render again.
+
+        Only folders hcweb published (with a record of their inputs); anything else in OUT is left as it is.
+        """
+        for entry in os.scandir(self.path):
+            published = entry.is_dir(follow_symlinks=False) and self.site_inputs(entry.name) is not None
+            if published and entry.stat(follow_symlinks=False).st_mode & 0o777 != SITE_FOLDER_MODE:
+                make_world_readable(Path(entry.path))
+
     def recover(self, name: str) -> None:
         """Undo a swap interrupted between its two renames, and remove half-built copies of the site."""
         target = self.site(name)
@@ -110,7 +134,7 @@ class OutputFolder:
 
     def new_site(self, name: str) -> tuple[Path, Path]:
         """Two new folders for building the site ``name``: (its staging folder, the folder it is rendered into)."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.create()
         (self.path / self.STAGING).mkdir(exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.path / self.STAGING))
         rendered = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=self.path))
@@ -123,6 +147,7 @@ class OutputFolder:
         """
         self.forget(name)
         self.forget(f"{name}.sources")  # sources.py records it again once the build is done
+        make_world_readable(rendered)
         _swap_in(rendered, self.site(name))
         self._write(name, inputs)
 
@@ -169,6 +194,16 @@ class OutputFolder:
 
     def _write(self, name: str, text: str) -> None:
         write_atomic(self.path / self.RECORDS / name, text)
+
+
+def make_world_readable(folder: Path) -> None:
+    """Every folder under ``folder`` (and itself) SITE_FOLDER_MODE, every file SITE_FILE_MODE; links are left alone."""
+    os.chmod(folder, SITE_FOLDER_MODE)
+    for top, folders, files in os.walk(folder):
+        for name, mode in [(name, SITE_FOLDER_MODE) for name in folders] + [(name, SITE_FILE_MODE) for name in files]:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                os.chmod(path, mode)
 
 
 def _try_lock(handle: int) -> bool:

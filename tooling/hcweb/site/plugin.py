@@ -32,6 +32,7 @@ from .render_cache import TEMPLATES, SiteRenderCache, Stats, Store
 
 PageProgress = Callable[[str, int, int], None]  # (site, pages done, pages in all)
 
+DESIGN_FOLDER = "hcweb/"  # in overrides/: what the design's templates read, never a page or asset
 CACHED_TEMPLATE = "hcweb-cached-page.html"  # a page through the page cache: its HTML, as on_page_context found it
 CACHED_VALUE = "hcweb_cached_page"
 CACHED_SOURCE = "{{ " + CACHED_VALUE + " }}"
@@ -65,6 +66,7 @@ class SiteBuild:
     progress: PageCount
     nav: object | None = None
     env: object | None = None
+    page_env: object | None = None  # the theme's templates, for the content of pages hcweb writes (mkdocs_hooks.composed_content)
     rendered: dict[str, tuple[str, list[dict]]] = field(default_factory=dict)  # source path -> (Markdown, parts), until on_page_content
     templates: dict[str, tuple] = field(default_factory=dict)  # source path -> its own 'template' meta, for pages through the page cache
 
@@ -104,6 +106,12 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
             raise PluginError(str(exc)) from None
         return SiteRenderCache(Store(Path(self.config.cache)), self.config.site_digest, self.config.parts)
 
+    def on_files(self, files, config):
+        """The design's own folder (overrides/hcweb/: templates and the words of generated pages) is not published."""
+        for file in [f for f in files if f.src_uri.startswith(DESIGN_FOLDER)]:
+            files.remove(file)
+        return files
+
     def on_nav(self, nav, config, files):
         self.site.nav = nav
         self.site.progress.total = 2 * len(files.documentation_pages())
@@ -142,7 +150,13 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
     def _check_content(self, html, page, config, files):
         return mkdocs_hooks.checked_content(html, page, self.site.frame_hosts)
 
-    on_page_content = CombinedEvent(_give_rendered, _check_content)
+    @event_priority(-110)  # after the check: what the design's templates add is not content
+    def _compose(self, html, page, config, files):
+        if self.site.page_env is None:
+            self.site.page_env = mkdocs_hooks.on_env(config.theme.get_env(), config, files)
+        return mkdocs_hooks.composed_content(html, page, config, self.site.page_env)
+
+    on_page_content = CombinedEvent(_give_rendered, _check_content, _compose)
 
     # --- each page through the theme -------------------------------------------------------------
 

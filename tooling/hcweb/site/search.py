@@ -1,10 +1,19 @@
-"""Norwegian word forms for the site search.
+"""Search terms: the words a reader may type for a page, added after the build.
 
-The theme's search matches what the reader types as a prefix of the words on a
-page, so "hofteprotese" finds "Hofteprotese" but the definite form
-"hofteprotesen" finds nothing. For the words of each page's title, summary and
-section headings we add their usual bokmål inflections (definite singular,
-plural, definite plural) to the page's search entry, as hidden search terms.
+The theme's search matches what the reader types as the start of a word on a page (no
+stemming for Norwegian), so "hofteprotese" finds "Hofteprotese" but "hofteprotesen",
+"protese", "katarakt" and "sovnapne" find nothing. For each page we add, as hidden
+search terms (the ``tags`` of its entry in search/search_index.json, which the search
+weighs above title and text):
+
+- the national text's ``tags``: the other words patients use (katarakt for grå stær);
+- the usual bokmål inflections of the words of the title, summary, section headings
+  and tags (protesen, proteser, protesene);
+- the parts of their compounds that are words of the site (protese in hofteprotese);
+- every one of these spelled without accents and without æøå (søvnapne, sovnapne, gra staer).
+
+What the reader types is left as it is: the search looks for it as the start of any of
+these forms, so a word typed with or without æøå and accents finds its page.
 """
 
 from __future__ import annotations
@@ -13,9 +22,16 @@ import json
 import re
 from pathlib import Path
 
+from .norwegian import compound_parts, spellings
 from .pages import Page
 
-_WORD = re.compile(r"[a-zæøå]{4,}")
+_WORD = re.compile(r"[^\W\d_]+")  # letters only: æøå and accented letters included
+_TAG = re.compile(r"<[^>]+>")
+INFLECTED = 4  # words shorter than this (om, og, MR) get no inflections
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
 
 
 def inflections(word: str) -> set[str]:
@@ -29,20 +45,51 @@ def inflections(word: str) -> set[str]:
     return forms - {word}
 
 
-def search_terms(page: Page) -> list[str]:
-    words = " ".join([page.title, page.meta.get("description") or "", *(s["title"] for s in page.sections)]).lower()
-    return sorted({form for word in _WORD.findall(words) for form in inflections(word)})
+def page_tags(page: Page) -> list[str]:
+    """The national text's ``tags`` of a treatment page; other pages have none."""
+    tags = (page.meta.get("hcweb") or {}).get("tags") or []
+    return [str(tag) for tag in tags if isinstance(tag, (str, int, float))]
+
+
+def search_terms(page: Page, known: set[str] = frozenset()) -> list[str]:
+    """The hidden search terms of ``page``; ``known`` holds the words of the whole site, to split compounds by.
+
+    The words of the title and the tags get every form; those of the summary and the headings
+    their inflections and the other spellings of the word itself (not of each inflection).
+    """
+    named = words(" ".join([page.title, *page_tags(page)]))
+    described = words(" ".join([page.meta.get("description") or "", *(s["title"] for s in page.sections)]))
+    terms = set(words(" ".join(page_tags(page))))
+    for word in {*named, *described}:
+        if len(word) >= INFLECTED:
+            forms = inflections(word)
+            for part in compound_parts(word, known):
+                forms |= {part, *inflections(part)}
+            terms |= forms
+            if word in named:
+                terms |= {spelled for form in forms for spelled in spellings(form)}
+        terms |= spellings(word)
+    return sorted(terms)
+
+
+def site_words(index: dict) -> set[str]:
+    """Every word of three letters or more in the titles and texts of a search index."""
+    known: set[str] = set()
+    for doc in index.get("docs", []):
+        known.update(word for word in words(doc.get("title", "") + " " + _TAG.sub(" ", doc.get("text", ""))) if len(word) >= 3)
+    return known
 
 
 def add_word_forms(site_dir: Path, pages: list[Page]) -> None:
-    """Add the word forms of each page to its entry in search/search_index.json."""
+    """Add the search terms of each page to its entry in search/search_index.json."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.is_file():
         return
     index = json.loads(index_file.read_text(encoding="utf-8"))
+    known = site_words(index) | {word for page in pages for word in words(" ".join(page_tags(page))) if len(word) >= 3}
     by_location = {page.url.lstrip("/"): page for page in pages}
     for doc in index.get("docs", []):
         page = by_location.get(doc.get("location"))
         if page is not None:
-            doc["tags"] = [*doc.get("tags", []), *search_terms(page)]
+            doc["tags"] = [*doc.get("tags", []), *search_terms(page, known)]
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

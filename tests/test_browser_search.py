@@ -1,0 +1,87 @@
+"""The site search of the built sample sites, typed into in real headless Chromium as a patient would.
+
+Slow: runs with `pytest -m browser`. With CI=true a missing Chromium is a failure, elsewhere a skip.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from hcweb.repo import Repository
+from hcweb.urls import CONTACT
+from helpers import PROJECT
+
+pytestmark = pytest.mark.browser
+
+CONTENT = Repository(PROJECT).load()
+
+# What patients type, and the national text whose page it must find.
+CASES = [
+    ("katarakt", "treatments/cataract-surgery"),  # a tag: the other word for grå stær
+    ("gra staer", "treatments/cataract-surgery"),  # the title without æøå
+    ("hofteoperasjon", "treatments/hip-replacement"),  # a tag
+    ("hofteoperasjonen", "treatments/hip-replacement"),  # its definite form
+    ("sovnapne", "treatments/sleep-apnea-cpap"),  # søvnapné without ø and é
+    ("søvnapne", "treatments/sleep-apnea-cpap"),  # without é
+    ("tarmundersøkelse", "examinations/colonoscopy"),  # a tag
+]
+NONSENSE = "xqvzkjuw"
+
+
+def overlays_of(text_id: str) -> list:
+    """(provider, overlay) of every sample site that publishes the national text."""
+    return [(p, o) for p in CONTENT.providers.values() for o in sorted(p.overlays, key=lambda o: o.rel) if o.uses == text_id]
+
+
+def search_cases() -> list:
+    cases = []
+    for query, text_id in CASES:
+        found = overlays_of(text_id)
+        assert found, f"no sample site publishes {text_id}"
+        cases += [pytest.param(query, provider, overlay, id=f"{query}-{provider.id}") for provider, overlay in found]
+    return cases
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def type_search(page, query: str) -> None:
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially(query, delay=20)
+
+
+@pytest.mark.parametrize(("query", "provider", "overlay"), search_cases())
+def test_typed_words_find_the_page(page, sample_sites: str, query: str, provider, overlay) -> None:
+    title = overlay.title or CONTENT.national[overlay.uses].title
+    page.goto(f"{sample_sites}/{provider.id}/")
+    type_search(page, query)
+    first = page.locator(".md-search-result__item").first
+    first.wait_for(timeout=10_000)
+    assert title in first.inner_text(), page.locator(".md-search-result__list").inner_text()
+    assert first.locator("a").first.evaluate("a => a.href") == f"{sample_sites}/{provider.id}{overlay.url}"
+    assert not page.locator(".hcweb-search-help").is_visible()
+
+
+@pytest.mark.parametrize("provider", sorted(CONTENT.providers.values(), key=lambda p: p.id), ids=lambda p: p.id)
+def test_no_hits_offer_the_a_to_z_list_the_contact_page_and_helsenorge(page, sample_sites: str, provider) -> None:
+    site = f"{sample_sites}/{provider.id}"
+    page.goto(f"{site}{CONTACT.url}")  # any page: the links are the same from every page
+    type_search(page, NONSENSE)
+    help_box = page.locator(".hcweb-search-help")
+    help_box.wait_for(state="visible", timeout=10_000)
+    assert "Ingen treff" in page.locator(".md-search-result__meta").inner_text()
+    links = help_box.get_by_role("link")
+    assert [links.nth(i).evaluate("a => a.href") for i in range(links.count())] == [
+        f"{site}/#behandlinger-a-a",
+        f"{site}{CONTACT.url}",
+        "https://www.helsenorge.no/",
+    ]
+    assert links.nth(1).inner_text() == "Kontakt oss"
+    page.locator(".md-search__input").fill("hofte")  # a word with hits: the help goes away
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert not help_box.is_visible()
