@@ -45,7 +45,7 @@ def built(repo: Path) -> Path:
 
 
 def test_treatment_page_has_national_and_local_text_in_order(built: Path) -> None:
-    text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
+    text = visible_text(page(built / "beta-hf", "behandlinger/kneprotese"))
     order = [
         "Kneprotese",
         "Om behandlingen",
@@ -62,12 +62,12 @@ def test_treatment_page_has_national_and_local_text_in_order(built: Path) -> Non
 
 
 def test_treatment_page_shows_responsibility_and_review_block(built: Path) -> None:
-    text = visible_text(page(built / "beta-hf", "treatments/knee-replacement"))
+    text = visible_text(page(built / "beta-hf", "behandlinger/kneprotese"))
     assert "Faglig ansvarlig Kari Berg, Overlege (Helse Alfa HF)" in text
     assert "Godkjent lokalt Ola Nord, Overlege, 1. mai 2026" in text
     assert "Sist faglig gjennomgått 1. mars 2026 Neste faglige gjennomgang 1. mars 2028" in text
     assert "Sist oppdatert 1. februar 2026" in text  # make_repo's commit
-    assert "Kilde: Helse Beta HF, Kneprotese, https://www.beta-hf.example/treatments/knee-replacement/" in text
+    assert "Kilde: Helse Beta HF, Kneprotese, https://www.beta-hf.example/behandlinger/kneprotese/" in text
     assert "Nord sykehus" in text and "22 00 00 01" in text  # the location card
 
 
@@ -81,15 +81,15 @@ def test_pages_are_norwegian_and_load_nothing_from_other_hosts(built: Path) -> N
 
 
 def test_related_events_on_the_treatment_page_and_transport_on_the_location_page(built: Path) -> None:
-    html = page(built / "beta-hf", "treatments/knee-replacement")
+    html = page(built / "beta-hf", "behandlinger/kneprotese")
     events = html[html.index('class="hcweb-events"') :]
-    assert re.search(r'<a href="../../events/#kneskole">Kneskole</a>: <time datetime="2027-01-10T12:00:00">10. januar 2027 kl. 12.00–14.00</time>, Nord sykehus', events)
-    location = page(built / "beta-hf", "locations/nord")
+    assert re.search(r'<a href="../../arrangementer/kneskole/">Kneskole</a>: <time datetime="2027-01-10T12:00:00">10. januar 2027 kl. 12.00–14.00</time>, Nord sykehus', events)
+    location = page(built / "beta-hf", "steder/nord")
     assert "Slik kommer du hit" in location and "<p>Buss 3 til sykehuset.</p>" in location
 
 
 def test_location_page_has_structured_data(built: Path) -> None:
-    html = page(built / "beta-hf", "locations/nord")
+    html = page(built / "beta-hf", "steder/nord")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "Hospital"
     assert data["address"] == {
@@ -102,7 +102,7 @@ def test_location_page_has_structured_data(built: Path) -> None:
 
 
 def test_json_ld_describes_the_medical_page(built: Path) -> None:
-    html = page(built / "beta-hf", "treatments/knee-replacement")
+    html = page(built / "beta-hf", "behandlinger/kneprotese")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "MedicalWebPage"
     assert data["lastReviewed"] == "2026-03-01"
@@ -112,25 +112,25 @@ def test_json_ld_describes_the_medical_page(built: Path) -> None:
 
 
 def test_empty_overlay_includes_the_whole_national_text(built: Path) -> None:
-    text = visible_text(page(built / "alfa-hf", "treatments/cataract-surgery"))
+    text = visible_text(page(built / "alfa-hf", "behandlinger/gra-staer"))
     assert "Linsen i øyet blir uklar" in text and "Linsen byttes ut" in text
 
 
 def test_generated_pages(built: Path) -> None:
     site = built / "beta-hf"
-    location = visible_text(page(site, "locations/nord"))
+    location = visible_text(page(site, "steder/nord"))
     assert "Sykehusveien 1, 0100 Nord" in location and "Ortopedisk avdeling Nord" in location and "Kneprotese" in location
-    contact = visible_text(page(site, "contact"))
+    contact = visible_text(page(site, "kontakt"))
     assert "nett@beta-hf.example" in contact and "Redaktør Helse Beta HF" in contact
-    events = visible_text(page(site, "events"))
+    events = visible_text(page(site, "arrangementer"))
     assert "Kneskole" in events and "10. januar 2027 kl. 12.00–14.00" in events
     home = visible_text((site / "index.html").read_text(encoding="utf-8"))
     assert "Kneprotese" in home and "Om oss" in (site / "index.html").read_text(encoding="utf-8")
-    assert (site / "om-oss/index.html").is_file() and (site / "accessibility/index.html").is_file()
+    assert (site / "om-oss/index.html").is_file() and (site / "tilgjengelighetserklaering/index.html").is_file()
     exported = json.loads((site / "api/pages.json").read_text(encoding="utf-8"))
     knee = next(p for p in exported if p["id"] == "treatments/knee-replacement")
     assert [s["id"] for s in knee["sections"]] == ["about", "getting-here", "referral"]
-    assert knee["locations"] == ["/locations/nord/"]
+    assert knee["locations"] == ["/steder/nord/"]
 
 
 def test_images_are_copied_only_into_the_sites_that_show_them(tmp_path: Path) -> None:
@@ -144,20 +144,20 @@ def test_images_are_copied_only_into_the_sites_that_show_them(tmp_path: Path) ->
     assert run(root, "build", "--all", "--today", TODAY).exit_code == 0
     site = root / "site"
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("media/*")) == ["beta-hf/media/foto.svg"]
-    html = page(site / "beta-hf", "treatments/knee-replacement")
+    html = page(site / "beta-hf", "behandlinger/kneprotese")
     assert '<img alt="Inngangen til sykehuset" src="../../media/foto.svg">' in html
 
 
 def test_site_links_become_relative_so_the_site_works_under_any_path(tmp_path: Path) -> None:
     tree = base_tree()
     tree["content/providers/beta-hf/pages/om-oss.md"] = tree["content/providers/beta-hf/pages/om-oss.md"].replace(
-        "Et lite helseforetak.", "Les om [kneprotese](/treatments/knee-replacement/#referral) og [stedet vårt](/locations/nord/)."
+        "Et lite helseforetak.", "Les om [kneprotese](/behandlinger/kneprotese/#referral) og [stedet vårt](/steder/nord/)."
     )
     root = make_repo(tmp_path / "repo", tree)
     assert run(root, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
     html = page(root / "site/beta-hf", "om-oss")
-    assert '<a href="../treatments/knee-replacement/#referral">kneprotese</a>' in html
-    assert '<a href="../locations/nord/">stedet vårt</a>' in html
+    assert '<a href="../behandlinger/kneprotese/#referral">kneprotese</a>' in html
+    assert '<a href="../steder/nord/">stedet vårt</a>' in html
 
 
 def test_search_is_norwegian(built: Path) -> None:
@@ -168,7 +168,7 @@ def test_search_is_norwegian(built: Path) -> None:
 def test_past_events_are_hidden(repo: Path) -> None:
     result = run(repo, "build", "--provider", "beta-hf", "--today", "2027-02-01")
     assert result.exit_code == 0, result.output
-    assert "Kneskole" not in visible_text(page(repo / "site/beta-hf", "events"))
+    assert "Kneskole" not in visible_text(page(repo / "site/beta-hf", "arrangementer"))
 
 
 def test_only_the_asked_provider_is_built(repo: Path) -> None:
@@ -191,7 +191,7 @@ def test_draft_national_text_is_never_built(tmp_path: Path) -> None:
 
 
 def test_refuses_to_build_content_with_errors_and_keeps_the_site(built: Path, repo: Path) -> None:
-    before = (built / "beta-hf/treatments/knee-replacement/index.html").read_bytes()
+    before = (built / "beta-hf/behandlinger/kneprotese/index.html").read_bytes()
     overlay = repo / BETA_KNEE
     overlay.write_text(overlay.read_text(encoding="utf-8").replace("#referral", "#henvisning"), encoding="utf-8")
     record_local_approval(repo, BETA_KNEE, TODAY)  # its own text approved as it is: the broken include alone refuses the build
@@ -199,7 +199,7 @@ def test_refuses_to_build_content_with_errors_and_keeps_the_site(built: Path, re
     assert result.exit_code == 1
     assert f"{BETA_KNEE}:17: error: 'treatments/knee-replacement' has no section 'henvisning'" in result.output
     assert "1 content error: build refused" in result.output
-    assert (built / "beta-hf/treatments/knee-replacement/index.html").read_bytes() == before
+    assert (built / "beta-hf/behandlinger/kneprotese/index.html").read_bytes() == before
 
 
 def test_failed_render_keeps_the_last_good_site(built: Path, repo: Path) -> None:
@@ -228,7 +228,7 @@ def test_parallel_build_in_separate_processes(repo: Path) -> None:
     lines = result.output.splitlines()  # not a terminal: plain progress lines, as CI shows them
     for provider in ("alfa-hf", "beta-hf"):
         assert lines.index(f"building {provider}") < lines.index(f"finished {provider}")
-    assert "Kneprotese" in page(repo / "site/beta-hf", "treatments/knee-replacement")
+    assert "Kneprotese" in page(repo / "site/beta-hf", "behandlinger/kneprotese")
 
 
 def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
@@ -239,10 +239,10 @@ def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
     assert approved.exit_code == 0, approved.output
     commit(repo, "parking moved", date="2026-09-15T10:00:00")
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
-    text = visible_text(page(repo / "site/beta-hf", "treatments/knee-replacement"))
+    text = visible_text(page(repo / "site/beta-hf", "behandlinger/kneprotese"))
     assert "Sist oppdatert 15. september 2026" in text
     assert "Sist faglig gjennomgått 1. mars 2026" in text  # the review date is not moved by a local change
-    other = visible_text(page(repo / "site/alfa-hf", "treatments/cataract-surgery"))
+    other = visible_text(page(repo / "site/alfa-hf", "behandlinger/gra-staer"))
     assert "Sist oppdatert 1. februar 2026" in other  # unchanged since make_repo's commit
 
     # A change the overlay's own file does not share: a safety correction of the national text by its owner is
@@ -255,7 +255,7 @@ def test_last_updated_follows_the_newest_included_change(repo: Path) -> None:
     assert corrected.exit_code == 0, corrected.output
     commit(repo, "referral corrected nationally", date="2026-10-20T10:00:00")
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
-    text = visible_text(page(repo / "site/beta-hf", "treatments/knee-replacement"))
+    text = visible_text(page(repo / "site/beta-hf", "behandlinger/kneprotese"))
     assert "Fastlegen eller legevakten henviser deg." in text
     assert "Sist oppdatert 20. oktober 2026" in text
 

@@ -44,7 +44,7 @@ def test_sample_sites_build(tmp_path: Path) -> None:
     content = Repository(PROJECT).load()
     for provider in content.providers.values():
         for overlay in provider.overlays:
-            html = (out / provider.id / overlay.collection / overlay.slug / "index.html").read_text(encoding="utf-8")
+            html = (out / provider.id / overlay.url.strip("/") / "index.html").read_text(encoding="utf-8")
             assert "Faglig ansvarlig" in html and "Sist faglig gjennomgått" in html
             title = overlay.title or content.national[overlay.uses].title
             assert re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip() == title

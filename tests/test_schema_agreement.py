@@ -94,6 +94,7 @@ def _samples() -> dict[str, list[dict]]:
         "event": _front_matter(providers.glob("*/events/*.md")),
         "media": _yaml(content.glob("media/*.yml")),
         "provider": _yaml(providers.glob("*/provider.yml")),
+        "redirects": _yaml(providers.glob("*/redirects.yml")),
         "policy": _yaml([PROJECT / "hcweb.yml"]),
         "waiting-times": waiting,
         "waiting-times-feed": feed,

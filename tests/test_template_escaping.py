@@ -46,6 +46,8 @@ def hcweb_values(value: str) -> dict:
     }  # fmt: skip
     event = {"slug": value, "title": value, "summary": value, "start": value, "end": value, "href": value, "body_html": ""}
     event["location"] = {"name": value, "href": value}
+    event["ics_href"] = value
+    event["signup"] = {"email": value, "phone": value, "tel": value, "deadline": value, "note": value}
     link = {"title": value, "href": value, "description": value}
     return {
         "kind": "national",
@@ -66,6 +68,8 @@ def hcweb_values(value: str) -> dict:
         "locations": [location],
         "location": location,
         "events": [event],
+        "event": {**event, "location": location, "past": False},
+        "feed_href": value,
         "offered": [link],
         "own": [link],
         "collections": [{"key": value, "label": value, "pages": [link], "letters": [{"letter": value, "pages": [link]}]}],

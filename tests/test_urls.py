@@ -21,9 +21,9 @@ PACKAGE = Path(urls.__file__).parent
     ("path", "url"),
     [
         ("index.md", "/"),
-        ("contact.md", "/contact/"),
-        ("locations/index.md", "/locations/"),
-        ("locations/voss.md", "/locations/voss/"),
+        ("kontakt.md", "/kontakt/"),
+        ("steder/index.md", "/steder/"),
+        ("steder/voss.md", "/steder/voss/"),
         ("a/b/c.md", "/a/b/c/"),
     ],
 )
@@ -32,9 +32,44 @@ def test_a_docs_file_is_served_where_mkdocs_serves_it(path: str, url: str) -> No
 
 
 def test_links_between_docs_files_are_relative_to_the_linking_file() -> None:
-    assert urls.link(urls.HOME.path, urls.location_path("voss")) == "locations/voss.md"
-    assert urls.link(urls.location_path("voss"), "treatments/hip.md") == "../treatments/hip.md"
+    assert urls.link(urls.HOME.path, urls.location_path("voss")) == "steder/voss.md"
+    assert urls.link(urls.location_path("voss"), "behandlinger/hofteprotese.md") == "../behandlinger/hofteprotese.md"
     assert urls.link(urls.LOCATIONS.path, urls.location_path("voss")) == "voss.md"
+
+
+def test_generated_pages_have_norwegian_addresses() -> None:
+    assert [page.url for page in urls.GENERATED_PAGES] == ["/", "/steder/", "/arrangementer/", "/kontakt/", "/tilgjengelighetserklaering/"]
+    assert urls.location_url("voss-sjukehus") == "/steder/voss-sjukehus/"
+    assert urls.OPEN_DATA == "api/pages.json"
+
+
+def test_collections_are_served_under_the_paths_in_hcweb_yml() -> None:
+    content = Repository(PROJECT).load()
+    assert content.policy.paths == {
+        "treatments": "behandlinger",
+        "examinations": "undersokelser",
+        "patient-pathways": "pakkeforlop",
+        "conditions": "sykdommer",
+        "articles": "artikler",
+    }
+    overlays = {o.rel: o.url for provider in content.providers.values() for o in provider.overlays}
+    assert overlays["content/providers/austfjord-hf/treatments/hip-replacement.md"] == "/behandlinger/hofteprotese/"
+    assert overlays["content/providers/trondfjell-hf/examinations/mri.md"] == "/undersokelser/mr-undersokelse/"
+    assert overlays["content/providers/lindehaug/patient-pathways/breast-cancer.md"] == "/pakkeforlop/brystkreft/"
+
+
+def test_every_sample_national_text_has_a_slug_so_a_reworded_title_keeps_its_address() -> None:
+    content = Repository(PROJECT).load()
+    assert all(text.slug for text in content.national.values())
+
+
+def test_the_templates_spell_no_generated_address() -> None:
+    found = []
+    for path in (PROJECT / "overrides").rglob("*.html"):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(rf"""["'](?:{PAGES})/["']""", line):
+                found.append(f"{path.relative_to(PROJECT)}:{number}")
+    assert found == []
 
 
 def test_the_checks_reserve_the_addresses_of_every_generated_page() -> None:
@@ -53,20 +88,20 @@ def test_every_page_the_build_generates_is_at_an_address_validate_knows() -> Non
         for page in pages:
             assert page.url == urls.url_of(page.path), page.path  # the address recorded is the one MkDocs serves
         generated = {page.url for page in pages if page.meta["hcweb"]["kind"] not in ("national", "page")}
-        expected = {page.url for page in urls.GENERATED_PAGES} | {urls.location_url(loc.id) for loc in provider.locations}
+        expected = {page.url for page in urls.GENERATED_PAGES} | {urls.location_url(loc.id) for loc in provider.locations} | {urls.event_url(e.slug) for e in provider.events}
+        expected |= {urls.event_url(page.path.split("/")[-2]) for page in pages if page.meta["hcweb"]["kind"] == "event"}
         assert generated == expected, provider.id
         for page in pages:
             for location in page.meta["hcweb"].get("locations", []):
-                assert location["url"] in expected and location["href"] == urls.href(location["url"])
+                assert "/" + location["href"] in expected
 
 
-# Every module spells generated addresses through hcweb.urls (the design's copyright.html still writes two
-# relative links of its own; templates are not scanned here).
-# "/contact/", f"/locations/{id}/", "](locations/x.md)", "events.md", site / "api" ... (index.md, assets/ and
-# search/ are names MkDocs and its theme choose, not hcweb).
-SPELLED = re.compile(
-    r"""(?:["'(]|\.\./)/?(?:contact|events|accessibility|locations|api)/|\b(?:contact|events|accessibility)\.md|["']api["']"""
-)
+# Every module spells generated addresses through hcweb.urls; so do the design's templates, which take them from
+# config.extra.hcweb (test_the_templates_spell_no_generated_address).
+# "/kontakt/", f"/steder/{id}/", "](steder/x.md)", "arrangementer.md", site / "api" ... (index.md, assets/ and
+# search/ are names MkDocs and its theme choose, not hcweb). The English names of before are refused too.
+PAGES = r"contact|events|accessibility|locations|kontakt|arrangementer|tilgjengelighetserklaering|steder"
+SPELLED = re.compile(rf"""(?:["'(]|\.\./)/?(?:{PAGES}|api)/|\b(?:{PAGES})\.md|["']api["']""")
 
 
 def test_no_module_but_hcweb_urls_spells_a_generated_address() -> None:

@@ -144,17 +144,17 @@ CASES = {
     "duplicate url with an overlay": (
         lambda t: t.update(
             {
-                "content/providers/beta-hf/pages/treatments/knee-replacement.md": "---\ntitle: Kne\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"
+                "content/providers/beta-hf/pages/behandlinger/kneprotese.md": "---\ntitle: Kne\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"
             }
         ),
-        "content/providers/beta-hf/pages/treatments/knee-replacement.md:1: error: this page would be served at "
-        f"/treatments/knee-replacement/, like {BETA_KNEE}; rename one of them [duplicate-url]",
+        "content/providers/beta-hf/pages/behandlinger/kneprotese.md:1: error: this page would be served at "
+        f"/behandlinger/kneprotese/, like {BETA_KNEE}; rename one of them [duplicate-url]",
     ),
     "url reserved for a generated page": (
         lambda t: t.update(
-            {"content/providers/beta-hf/pages/contact.md": "---\ntitle: Kontakt\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}
+            {"content/providers/beta-hf/pages/kontakt.md": "---\ntitle: Kontakt\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}
         ),
-        "content/providers/beta-hf/pages/contact.md:1: error: this page would be served at /contact/, which is reserved for the contact page; rename the file [duplicate-url]",
+        "content/providers/beta-hf/pages/kontakt.md:1: error: this page would be served at /kontakt/, which is reserved for the contact page; rename the file [duplicate-url]",
     ),
     "duplicate anchor on a page": (
         lambda t: edit(t, BETA_KNEE, "{#getting-here}", "{#about}"),
@@ -207,7 +207,7 @@ CASES = {
             }
         ),
         "content/providers/beta-hf/snippets/parkering.md:3: error: the image foto.svg may only be shown on the site of Helse Alfa HF "
-        "(reuse: restricted), but Helse Beta HF shows it on its page /treatments/knee-replacement/ [media-restricted]",
+        "(reuse: restricted), but Helse Beta HF shows it on its page /behandlinger/kneprotese/ [media-restricted]",
     ),
     "logo that belongs to another provider": (
         lambda t: (
@@ -247,16 +247,16 @@ CASES = {
     ),
     "link to a section that does not exist": (
         lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se [henvisning](#referral) og [oppfølging](#follow-up)."),
-        f"{BETA_KNEE}:13: error: the page /treatments/knee-replacement/ has no section 'follow-up' (its sections: about, getting-here, referral) [link-anchor]",
+        f"{BETA_KNEE}:13: error: the page /behandlinger/kneprotese/ has no section 'follow-up' (its sections: about, getting-here, referral) [link-anchor]",
     ),
     "link to a section of another page": (
         lambda t: edit(
             t,
             "content/providers/beta-hf/pages/om-oss.md",
             "Et lite helseforetak.",
-            "Les om [henvisning](/treatments/knee-replacement/#henvisning).",
+            "Les om [henvisning](/behandlinger/kneprotese/#henvisning).",
         ),
-        "content/providers/beta-hf/pages/om-oss.md:9: error: the page /treatments/knee-replacement/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
+        "content/providers/beta-hf/pages/om-oss.md:9: error: the page /behandlinger/kneprotese/ has no section 'henvisning' (its sections: about, getting-here, referral) [link-anchor]",
     ),
     "overlay that includes nothing from the text it uses": (
         lambda t: t.__setitem__(

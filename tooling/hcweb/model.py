@@ -388,6 +388,27 @@ class Event(Document):
     def related(self) -> list[str]:
         return [item for item in items(self.meta, "related") if isinstance(item, str)]
 
+    @property
+    def signup(self) -> Signup | None:
+        return Signup.from_data(self.meta.get("signup"))
+
+
+@dataclass(frozen=True)
+class Signup:
+    """How to sign up for an event: e-mail, phone, the last day, and a note (``signup:`` in its front matter)."""
+
+    email: str | None
+    phone: str | None
+    deadline: dt.date | None
+    note: str | None
+
+    @classmethod
+    def from_data(cls, data: Any) -> Signup | None:
+        if not isinstance(data, dict):
+            return None
+        signup = cls(text(data, "email"), text(data, "phone"), parse_date(data.get("deadline")), text(data, "note"))
+        return signup if any((signup.email, signup.phone, signup.deadline, signup.note)) else None
+
 
 @dataclass
 class Snippet:
@@ -544,7 +565,7 @@ class Redirects:
         for old, value in mapping(self.data, "redirects").items():
             if not isinstance(old, str):
                 continue
-            to = value if isinstance(value, str) and value.strip() else None
+            to = value if isinstance(value, str) and value.startswith("/") and value.endswith("/") else None  # else the schema says
             gone = text(value, "gone")
             if to or gone:
                 found.append(Redirect(old, to, gone, self.lines("redirects", old)))

@@ -41,7 +41,7 @@ class GeneratedPage:
 
 HOME = GeneratedPage("index.md", "the home page")
 LOCATIONS = GeneratedPage("steder/index.md", "the list of locations")
-EVENTS = GeneratedPage("arrangementer.md", "the events page")
+EVENTS = GeneratedPage("arrangementer/index.md", "the events page")  # the event pages and calendars beside it
 CONTACT = GeneratedPage("kontakt.md", "the contact page")
 ACCESSIBILITY = GeneratedPage("tilgjengelighetserklaering.md", "the accessibility statement")
 GENERATED_PAGES = (HOME, LOCATIONS, EVENTS, CONTACT, ACCESSIBILITY)
@@ -123,9 +123,22 @@ def anchor(text: str, separator: str = "-") -> str:
     return re.sub(rf"[{re.escape(separator)}\s]+", separator, value)
 
 
+def event_path(slug: str) -> str:
+    """The docs file of one event's page: ``kneskole`` -> ``arrangementer/kneskole/index.md``; its calendar
+    file (``kneskole.ics``) is written beside it."""
+    return f"{posixpath.dirname(EVENTS.path)}/{slug}/index.md"
+
+
+def event_url(slug: str) -> str:
+    return url_of(event_path(slug))
+
+
 def event_href(slug: str) -> str:
-    """One event on the events page, relative to the site root (for a template's ``url`` filter)."""
-    return f"{EVENTS.href}#{slug}"
+    """One event's page, relative to the site root (for a template's ``url`` filter)."""
+    return href(event_url(slug))
+
+
+EVENTS_FEED = f"{posixpath.dirname(EVENTS.path)}/kalender.ics"  # every upcoming event of the site, beside the events page
 
 
 def link(from_path: str, to_path: str) -> str:
@@ -141,6 +154,7 @@ GENERATED_URLS: dict[str, str] = {
 }
 # Folders whose every address is taken (files, not pages, live there).
 RESERVED_PREFIXES = tuple(f"/{folder}/" for folder in (OPEN_DATA_FOLDER, ASSETS_FOLDER, SEARCH_FOLDER))
+RESERVED_PREFIXES += (EVENTS.url,)  # the events page, a page per event and the calendars
 
 
 def is_reserved(url: str) -> bool:

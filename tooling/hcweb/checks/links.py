@@ -23,6 +23,8 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
     """Every page URL of the site, with its section ids (None: any anchor is accepted)."""
     pages: dict[str, set[str] | None] = dict.fromkeys(GENERATED_URLS)
     pages[urls.EVENTS.url] = {event.slug for event in provider.events}
+    for event in provider.events:
+        pages[urls.event_url(event.slug)] = {h.id for h in headings(event.body, event.body_line) if h.id}
     for location in provider.locations:
         pages[urls.location_url(location.id)] = set(LOCATION_ANCHORS)
     for overlay in provider.overlays:

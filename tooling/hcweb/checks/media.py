@@ -60,7 +60,8 @@ def site_texts(context: CheckContext, provider: Provider, with_urls: bool = Fals
     for page in provider.pages:
         yield page.rel, page.body, page.body_line, page.url if with_urls else f"on its page {page.url}"
     for event in provider.events:
-        yield event.rel, event.body, event.body_line, urls.EVENTS.url if with_urls else f"on its page {urls.EVENTS.url}"
+        url = urls.event_url(event.slug)
+        yield event.rel, event.body, event.body_line, url if with_urls else f"on its page {url}"
 
 
 def _check_image(context: CheckContext, provider: Provider, rel: str, ref, page: str) -> list[Diagnostic]:

@@ -1,8 +1,10 @@
 """The common-content catalogue: every national text, who owns it, who uses it, and a coordinator dashboard.
 
-The dashboard's pictures (the adoption matrix as a heat map, reviews due as a
-bar chart) are SVG files drawn here at build time, with the same data in
-tables beside them.
+The dashboard names texts by title and providers by name, explains its marks and colours in a
+legend, and its tables fit a 1280-px screen (tests/test_catalogue_browser.py). Its pictures (the
+adoption matrix as a heat map, reviews due as a bar chart) are SVG files drawn here at build
+time, with the same data in the tables. The catalogue has its own contact page and accessibility
+statement at the addresses every site has (hcweb.urls), where the common footer links.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.markup import publishable
-from hcweb.site.filters import FILTERS
+from hcweb.site import filters
 from hcweb.site.security import unsafe_files
 
 
@@ -54,7 +54,7 @@ def content_as_html(page) -> None:
 def on_env(env, config, files):
     """Autoescape in every template, and the design's filters (site/filters.py)."""
     env.autoescape = True
-    env.filters.update(FILTERS)
+    env.filters.update(filters.FILTERS)
     return env
 
 

@@ -44,7 +44,9 @@ _NORWEGIAN_LETTERS = frozenset("æøå")
 def without_accents(word: str) -> str:
     """``word`` with accents dropped and æ, ø, å kept: søvnapné -> søvnapne, Müller -> Muller."""
     return "".join(
-        char if char.lower() in _NORWEGIAN_LETTERS else "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+        char
+        if char.lower() in _NORWEGIAN_LETTERS
+        else "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
         for char in word
     )
 
