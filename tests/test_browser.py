@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 from click.testing import CliRunner
 
+from hcweb import urls
 from hcweb.cli import cli
 from hcweb.repo import Repository
 from hcweb.sections import headings
@@ -116,7 +117,7 @@ def test_search_finds_a_treatment_by_its_definite_form(page, base_url: str) -> N
 def _pages_of(provider) -> dict[str, str]:
     overlay = sorted(provider.overlays, key=lambda o: o.rel)[0]
     location = provider.locations[0]
-    return {"home": "/", "treatment": overlay.url, "location": f"/locations/{location.id}/", "events": "/events/"}
+    return {"home": "/", "treatment": overlay.url, "location": urls.location_url(location.id), "events": urls.EVENTS.url}
 
 
 @pytest.mark.parametrize("provider_id", sorted(CONTENT.providers))

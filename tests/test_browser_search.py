@@ -28,6 +28,7 @@ CASES = [
     ("tarmundersøkelse", "examinations/colonoscopy"),  # a tag
 ]
 NONSENSE = "xqvzkjuw"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def overlays_of(text_id: str) -> list:
@@ -85,6 +86,10 @@ def test_no_hits_offer_the_a_to_z_list_the_contact_page_and_helsenorge(page, sam
         "https://www.helsenorge.no/",
     ]
     assert links.nth(1).inner_text() == "Kontakt oss"
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}}).response["violations"]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     overlay = sorted(provider.overlays, key=lambda o: o.rel)[0]
     word = max(re.findall(r"\w+", overlay.title or CONTENT.national[overlay.uses].title), key=len).lower()
     page.locator(".md-search__input").fill("")

@@ -41,7 +41,7 @@ def site_files(site: Path) -> set[str]:
 def test_killed_builds_leave_a_whole_site(repo: Path) -> None:
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
     expected = {provider: site_files(repo / "site" / provider) for provider in ("alfa-hf", "beta-hf")}
-    page = repo / "site/beta-hf/treatments/knee-replacement/index.html"
+    page = repo / "site/beta-hf/behandlinger/kneprotese/index.html"
     chance = random.Random(20261129)
     for round_number in range(ROUNDS):
         overlay = repo / BETA_KNEE

@@ -51,18 +51,18 @@ BETA_KNEE = "content/providers/beta-hf/treatments/knee-replacement.md"
             "Linsen i øyet blir gradvis uklar.",
             [(CATARACT, "Per Dahl"), (ALFA_CATARACT, "Kari Berg")],
             "alfa-hf",
-            "treatments/cataract-surgery",
+            "behandlinger/gra-staer",
             "gradvis uklar",
         ),
         # A snippet: the overlay that includes it is approved again by beta-hf's expert.
-        (PARKING, "P-huset", "parkeringshuset", [(BETA_KNEE, "Ola Nord")], "beta-hf", "treatments/knee-replacement", "parkeringshuset"),
+        (PARKING, "P-huset", "parkeringshuset", [(BETA_KNEE, "Ola Nord")], "beta-hf", "behandlinger/kneprotese", "parkeringshuset"),
         (
             "content/providers/beta-hf/provider.yml",
             'street: Sykehusveien 1\n      postcode: "0100"',
             'street: Sykehusgata 9\n      postcode: "0100"',
             [],
             "beta-hf",
-            "locations/nord",
+            "steder/nord",
             "Sykehusgata 9",
         ),
     ],
@@ -152,7 +152,7 @@ def test_warnings_are_shown_again_when_nothing_was_rebuilt(repo: Path) -> None:
 
 def test_a_forced_build_then_an_undone_edit_shows_the_text_as_it_is_again(repo: Path) -> None:
     build(repo)
-    knee_page = repo / "site/beta-hf/treatments/knee-replacement/index.html"
+    knee_page = repo / "site/beta-hf/behandlinger/kneprotese/index.html"
     approved_overlay = (repo / BETA_KNEE).read_bytes()
     edit_file(repo, PARKING, "P-huset", "parkeringshuset")
     approved = run(repo, "approve", str(repo / BETA_KNEE), "--by", "Ola Nord", "--today", TODAY)  # the overlay that includes it

@@ -35,7 +35,7 @@ def change_national_text(repo: Path, body: str = NEW_BODY, date: str = "2026-10-
 
 
 def knee_page(repo: Path) -> str:
-    return (repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    return (repo / "site/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
 
 
 def test_stale_approval_is_a_warning_with_its_age(repo: Path) -> None:

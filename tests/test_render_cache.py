@@ -40,7 +40,7 @@ TRICKY_BODY = dedent(
 
     ## Om behandlingen {#about}
 
-    Les også om [kneprotese](../knee-replacement/#referral) og [grå stær][star].
+    Les også om [kneprotese](../kneprotese/#referral) og [grå stær][star].
 
     ### Råd
 
@@ -59,7 +59,7 @@ TRICKY_BODY = dedent(
     ## ikke en overskrift
     ```
 
-    [star]: ../cataract-surgery/
+    [star]: ../gra-staer/
     """
 )
 

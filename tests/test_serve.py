@@ -69,7 +69,7 @@ def server(repo: Path):
 
 
 def test_preview_rebuilds_on_a_national_text_change_and_survives_broken_content(repo: Path, server: Server) -> None:
-    page = "/treatments/knee-replacement/"
+    page = "/behandlinger/kneprotese/"
     first = server.get(page)
     assert "Ved en kneprotese erstattes de slitte leddflatene." in first
     assert '<script src="/__hcweb_reload__.js"></script>' in first  # the page reloads itself after a rebuild

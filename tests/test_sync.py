@@ -181,7 +181,7 @@ def test_pages_show_waiting_times_and_the_helsenorge_box(data_repo: Path, server
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert sync(data_repo, "helsenorge", "--mirror", server).exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
-    html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    html = (data_repo / "site/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
     waiting = shown(html, ".hcweb-waiting")
     assert "Nord sykehus: ventetid for utredning 6 uker / behandling 14 uker (rapportert 1. november 2026)" in waiting
     assert "Sor sykehus" not in waiting  # the page's only location is nord; sor has figures but does not offer it here
@@ -198,7 +198,7 @@ def test_missing_figure_has_no_row(data_repo: Path, server: str) -> None:
     assert approved.exit_code == 0, approved.output
     assert sync(data_repo, "waiting-times", "--from", f"{server}/feed.csv").exit_code == 0
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
-    html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    html = (data_repo / "site/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
     waiting = shown(html, ".hcweb-waiting")
     assert "Sor sykehus: ventetid for utredning 4 uker (rapportert" in waiting  # no treatment figure: not shown
     assert "Nord sykehus: ventetid for utredning 6 uker / behandling 14 uker" in waiting
@@ -211,7 +211,7 @@ def test_a_whole_number_written_as_7_0_is_shown_like_7(data_repo: Path, server: 
     snapshot.write_text(snapshot.read_text(encoding="utf-8").replace('"assessment_weeks": 6', '"assessment_weeks": 6.0'), encoding="utf-8")
     assert '"assessment_weeks": 6.0' in snapshot.read_text(encoding="utf-8")
     assert run(data_repo, "build", "--provider", "beta-hf", "--today", TODAY).exit_code == 0
-    html = (data_repo / "site/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    html = (data_repo / "site/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
     assert "Nord sykehus: ventetid for utredning 6 uker / behandling" in shown(html, ".hcweb-waiting")
 
 

@@ -54,7 +54,7 @@ def approve(repo: Path, *args: str) -> None:
 def build(repo: Path, out: Path) -> str:
     result = run(repo, "build", "--provider", "beta-hf", "--out", str(out), "--today", TODAY)
     assert result.exit_code == 0, result.output
-    return (out / "beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    return (out / "beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
 
 
 # -- what a revision covers ------------------------------------------------------------------------------
@@ -488,7 +488,7 @@ def test_the_preview_shows_words_before_they_are_approved_and_the_build_does_not
         Repository(repo), ["beta-hf"], tmp_path / "preview", dt.date.fromisoformat(TODAY), approved_only=False
     )
     assert results[0].ok and "national-unapproved" in [d.code for d in validation.warnings]
-    assert "metall og plast" in (tmp_path / "preview/beta-hf/treatments/knee-replacement/index.html").read_text(encoding="utf-8")
+    assert "metall og plast" in (tmp_path / "preview/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
     assert run(repo, "build", "--provider", "beta-hf", "--out", str(tmp_path / "site"), "--today", TODAY).exit_code == 1
 
 

@@ -237,8 +237,8 @@ CASES = {
         f"{BETA_KNEE}:13: error: there is no image content/media/kart.png with a rights file (content/media/kart.png.yml) [media-missing]",
     ),
     "link to a text the provider has not adopted": (
-        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se også [grå stær](/treatments/cataract-surgery/)."),
-        f"{BETA_KNEE}:13: error: Helse Beta HF has not adopted 'treatments/cataract-surgery', so /treatments/cataract-surgery/ is not on its site: "
+        lambda t: edit(t, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Se også [grå stær](/behandlinger/gra-staer/)."),
+        f"{BETA_KNEE}:13: error: Helse Beta HF has not adopted 'treatments/cataract-surgery', so /behandlinger/gra-staer/ is not on its site: "
         "adopt it (hcweb adopt treatments/cataract-surgery --provider beta-hf), or link to a provider that has it (https://www.alfa-hf.example/) [link-not-adopted]",
     ),
     "link that leads nowhere": (

@@ -160,3 +160,14 @@ RESERVED_PREFIXES += (EVENTS.url,)  # the events page, a page per event and the 
 def is_reserved(url: str) -> bool:
     """Whether content may not be served at ``url``."""
     return url in GENERATED_URLS or url.startswith(RESERVED_PREFIXES)
+
+
+# The sections of a location's page (overrides/hcweb/location.html prints these ids), by what each holds;
+# links in content may point at them.
+LOCATION_SECTIONS = {
+    "contact": "adresse-og-kontakt",
+    "getting_here": "slik-kommer-du-hit",
+    "departments": "avdelinger",
+    "offered": "behandlinger-og-undersokelser-her",
+    "events": "arrangementer-her",
+}

@@ -16,9 +16,6 @@ from .site import GENERATED_URLS
 if TYPE_CHECKING:
     from . import CheckContext
 
-LOCATION_ANCHORS = {"contact", "getting-here", "departments", "offered"}
-
-
 def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[str] | None]:
     """Every page URL of the site, with its section ids (None: any anchor is accepted)."""
     pages: dict[str, set[str] | None] = dict.fromkeys(GENERATED_URLS)
@@ -26,7 +23,7 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
     for event in provider.events:
         pages[urls.event_url(event.slug)] = {h.id for h in headings(event.body, event.body_line) if h.id}
     for location in provider.locations:
-        pages[urls.location_url(location.id)] = set(LOCATION_ANCHORS)
+        pages[urls.location_url(location.id)] = set(urls.LOCATION_SECTIONS.values())
     for overlay in provider.overlays:
         expansion = expand_overlay(context.content, provider, overlay, context.git)
         pages[overlay.url] = {anchor.id for anchor in expansion.anchors}

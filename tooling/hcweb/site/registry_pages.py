@@ -5,7 +5,7 @@ Each is data for its template in overrides/hcweb/ (pages.generated); no word a p
 
 from __future__ import annotations
 
-from ..urls import ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATIONS, href, location_path, location_url
+from ..urls import ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATION_SECTIONS, LOCATIONS, href, location_path, location_url
 from .events import event_card, upcoming_events
 from .pages import Page, SiteContext, first_letter, generated, location_card, sort_key, tel
 
@@ -65,6 +65,7 @@ def location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
             "offered": [_link(page) for page in offered],
             "events": [event_card(context, event) for event in events],
             "jsonld": _location_jsonld(context, location, url),
+            "sections": LOCATION_SECTIONS,
         }
         pages.append(
             generated(
