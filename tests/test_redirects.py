@@ -143,7 +143,9 @@ def test_a_removed_page_is_reported_and_a_gone_entry_writes_a_page_that_points_o
     result = run(repo, "validate", "--today", TODAY, "--base", "main")
     assert result.exit_code == 1
     assert any(
-        line.startswith(f"{BETA_KNEE}:1: error: Helse Beta HF's site answered at /behandlinger/kneprotese/ at main, and this page is no longer on the site")
+        line.startswith(
+            f"{BETA_KNEE}:1: error: Helse Beta HF's site answered at /behandlinger/kneprotese/ at main, and this page is no longer on the site"
+        )
         for line in lines(result)
     ), result.output
     reason = "Kneoperasjoner gjøres nå ved Helse Alfa HF."
@@ -152,7 +154,7 @@ def test_a_removed_page_is_reported_and_a_gone_entry_writes_a_page_that_points_o
     result = run(repo, "build", "--provider", "beta-hf", "--today", TODAY)
     assert result.exit_code == 0, result.output
     html = (repo / "site/beta-hf/behandlinger/kneprotese/index.html").read_text(encoding="utf-8")
-    assert '<meta name="robots" content="noindex">' in html and "<script" not in html and "http-equiv=\"refresh\"" not in html
+    assert '<meta name="robots" content="noindex">' in html and "<script" not in html and 'http-equiv="refresh"' not in html
     assert "Siden finnes ikke lenger" in html and reason in html
     assert 'href="../../"' in html and 'href="../../#behandlinger-a-a"' in html and 'href="../../kontakt/"' in html
 
@@ -181,7 +183,7 @@ def test_a_removed_page_is_reported_and_a_gone_entry_writes_a_page_that_points_o
             "  /behandlinger/gammel/: behandlinger/kneprotese\n",
             f"{REDIRECTS}:2: error: 'redirects./behandlinger/gammel/' is not valid: write the new address as a path on the site, starting "
             "and ending with /, e.g. /behandlinger/hofteprotese/, or write gone: and why the page was removed; found "
-            "\"behandlinger/kneprotese\" [schema]",
+            '"behandlinger/kneprotese" [schema]',
         ),
         (
             "  /behandlinger/gammel/: {gone: Fjernet., when: 2026}\n",

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from hcweb.site.norwegian import compound_parts, spellings, without_accents
 from hcweb.site.pages import Page
-from hcweb.site.search import add_word_forms, inflections, search_terms, site_words
+from hcweb.site.search import NATIONAL_BOOST, add_word_forms, inflections, search_terms, site_words
 
 
 def test_bokmal_inflections() -> None:
@@ -76,9 +76,13 @@ def test_add_word_forms_writes_the_terms_into_the_page_entry_of_the_search_index
     (tmp_path / "search").mkdir()
     (tmp_path / "search" / "search_index.json").write_text(json.dumps(index), encoding="utf-8")
     assert {"protese", "hofte", "trening", "ring"} <= site_words(index)
-    pages = [Page("t.md", "/behandlinger/hofteprotese/", "Hofteprotese", "", meta={"hcweb": {"tags": ["hofteoperasjon"]}})]
+    pages = [
+        Page("t.md", "/behandlinger/hofteprotese/", "Hofteprotese", "", meta={"hcweb": {"kind": "national", "tags": ["hofteoperasjon"]}}),
+        Page("contact.md", "/kontakt/", "Kontakt", "", meta={"hcweb": {"kind": "contact"}}),
+    ]
     add_word_forms(tmp_path, pages)
     written = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     assert {"hofteoperasjon", "hofteoperasjonen", "protese", "protesen"} <= set(written[0]["tags"])
-    assert "tags" not in written[1] and "tags" not in written[2]  # sections and other pages are left as they were
+    assert "tags" not in written[1]  # sections are left as they were
+    assert written[0]["boost"] == NATIONAL_BOOST and "boost" not in written[2]  # a treatment ranks above other pages
     assert written[0]["text"] == "<p>Om protese og hofte.</p>"

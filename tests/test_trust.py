@@ -166,7 +166,7 @@ def test_a_changed_review_record_does_not_change_the_revision(repo: Path) -> Non
 
 
 def test_a_pinned_revision_shows_its_own_title_summary_and_responsible(repo: Path, tmp_path: Path) -> None:
-    edit_file(repo, KNEE, "title: Kneprotese", "title: Nytt kne")
+    edit_file(repo, KNEE, "title: Kneprotese", "title: Nytt kne\nslug: kneprotese")  # the slug keeps the address
     edit_file(repo, KNEE, "  name: Kari Berg\n  title: Overlege", "  name: Per Dahl\n  title: Overlege")
     approve(repo, KNEE, "--by", "Kari Berg")
     commit(repo, "retitled and a new responsible, approved by the owner", date="2026-06-02T10:00:00")

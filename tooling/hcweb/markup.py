@@ -63,6 +63,7 @@ CONTENT_CLASSES = NOTE_TYPES | {"admonition", "admonition-title", "headerlink", 
 
 REFUSED = "data-hcweb-refused"  # set by the attribute extension on what it refused, reported by the policy
 
+
 class TocSlugify:
     """The anchors of headings without an explicit id: Norwegian words kept (``## Spørsmål`` -> ``#sporsmal``).
 

@@ -648,7 +648,6 @@ class Policy:
             },
         )
 
-
     def collection_path(self, collection: str) -> str:
         """Where a collection is served: its path in hcweb.yml ``paths``, else its own name."""
         return self.paths.get(collection, collection)

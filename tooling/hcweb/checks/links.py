@@ -16,6 +16,7 @@ from .site import GENERATED_URLS
 if TYPE_CHECKING:
     from . import CheckContext
 
+
 def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[str] | None]:
     """Every page URL of the site, with its section ids (None: any anchor is accepted)."""
     pages: dict[str, set[str] | None] = dict.fromkeys(GENERATED_URLS)

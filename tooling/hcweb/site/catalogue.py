@@ -18,7 +18,7 @@ from ..repo import Content, GitView
 from ..urls import ACCESSIBILITY, CONTACT, link
 from .build import SiteSpec
 from .mkdocs_config import MARKDOWN_EXTENSIONS, THEME_FEATURES, navigation
-from .norwegian import long_date
+from .filters import long_date
 from .pages import Page, md_text
 
 NAME = "catalogue"

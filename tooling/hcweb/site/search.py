@@ -28,6 +28,9 @@ from .pages import Page
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: æøå and accented letters included
 _TAG = re.compile(r"<[^>]+>")
 INFLECTED = 4  # words shorter than this (om, og, MR) get no inflections
+# A treatment or examination page ranks above other pages that use the same words (an event
+# about søvnapné, say): the theme multiplies the score of an entry by its ``boost``.
+NATIONAL_BOOST = 2
 
 
 def words(text: str) -> list[str]:
@@ -92,4 +95,6 @@ def add_word_forms(site_dir: Path, pages: list[Page]) -> None:
         page = by_location.get(doc.get("location"))
         if page is not None:
             doc["tags"] = [*doc.get("tags", []), *search_terms(page, known)]
+            if (page.meta.get("hcweb") or {}).get("kind") == "national":
+                doc["boost"] = NATIONAL_BOOST
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
