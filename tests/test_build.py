@@ -83,7 +83,10 @@ def test_pages_are_norwegian_and_load_nothing_from_other_hosts(built: Path) -> N
 def test_related_events_on_the_treatment_page_and_transport_on_the_location_page(built: Path) -> None:
     html = page(built / "beta-hf", "behandlinger/kneprotese")
     events = html[html.index('class="hcweb-events"') :]
-    assert re.search(r'<a href="../../arrangementer/kneskole/">Kneskole</a>: <time datetime="2027-01-10T12:00:00">10. januar 2027 kl. 12.00–14.00</time>, Nord sykehus', events)
+    assert re.search(
+        r'<a href="../../arrangementer/kneskole/">Kneskole</a>: <time datetime="2027-01-10T12:00:00">10. januar 2027 kl. 12.00–14.00</time>, Nord sykehus',
+        events,
+    )
     location = page(built / "beta-hf", "steder/nord")
     assert "Slik kommer du hit" in location and "<p>Buss 3 til sykehuset.</p>" in location
 

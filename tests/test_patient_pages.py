@@ -24,10 +24,15 @@ def patient_tree() -> dict[str, str]:
     """The base tree, its knee text with a section for health professionals, included whole by the overlay, three more events."""
     tree = base_tree()
     tree["content/common/treatments/knee-replacement.md"] = national_text("Kneprotese", "alfa-hf", "Kari Berg", KNEE_BODY + PROFESSIONALS)
-    tree["content/providers/beta-hf/treatments/knee-replacement.md"] = tree["content/providers/beta-hf/treatments/knee-replacement.md"].replace(
-        '{% include "treatments/knee-replacement#referral" %}',
-        '{% include "treatments/knee-replacement#referral" %}\n\n{% include "treatments/knee-replacement#for-professionals" %}',
-    ).replace("locations: [nord]", "locations: [nord]\ndepartment: nord-ortopedi").replace(content_hash(KNEE_BODY), content_hash(KNEE_BODY + PROFESSIONALS))
+    tree["content/providers/beta-hf/treatments/knee-replacement.md"] = (
+        tree["content/providers/beta-hf/treatments/knee-replacement.md"]
+        .replace(
+            '{% include "treatments/knee-replacement#referral" %}',
+            '{% include "treatments/knee-replacement#referral" %}\n\n{% include "treatments/knee-replacement#for-professionals" %}',
+        )
+        .replace("locations: [nord]", "locations: [nord]\ndepartment: nord-ortopedi")
+        .replace(content_hash(KNEE_BODY), content_hash(KNEE_BODY + PROFESSIONALS))
+    )
     for day in (11, 12, 13):
         tree[f"content/providers/beta-hf/events/kurs-{day}.md"] = (
             f"---\ntitle: Kurs {day}\nstart: 2027-01-{day}T10:00\nend: 2027-01-{day}T12:00\nlocation: sor\n---\nEt kurs.\n"
@@ -146,7 +151,9 @@ def test_the_menu_follows_the_home_page(site: Path) -> None:
     page = html_at(site, HOME.url)
     menu = [text_of(a) for a in page.css(".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")]
     assert menu[0] == "Forside" and menu[-2:] == ["Kontakt oss", "Tilgjengelighetserklæring"]
-    assert menu.index("Behandlinger") < menu.index("Steder") < menu.index("Arrangementer") < menu.index("Om oss") < menu.index("Kontakt oss")
+    assert (
+        menu.index("Behandlinger") < menu.index("Steder") < menu.index("Arrangementer") < menu.index("Om oss") < menu.index("Kontakt oss")
+    )
 
 
 def test_the_contact_page_puts_patients_phone_numbers_first_then_urgent_help_then_the_editors(site: Path) -> None:

@@ -61,7 +61,7 @@ def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -
     html = knee_page(repo)
     assert "Fastlegen henviser deg." in html
     assert "avtalespesialist" not in html
-    assert f"<dt>Nasjonal versjon</dt>\n    <dd>{approved}</dd>" in html  # the page says which revision it shows
+    assert f'data-national-revision="{approved}"' in html  # the page says which revision it shows, to machines
     assert "1. februar 2026" in html  # last updated: the approved revision (the first commit), not the newer change
     assert "1. oktober 2026" not in html
     assert "[approval-stale]" in run(repo, "validate", "--today", TODAY).output
@@ -79,7 +79,7 @@ def test_site_publishes_the_approved_revision_until_approved_again(repo: Path) -
     assert run(repo, "build", "--all", "--today", TODAY).exit_code == 0
     html = knee_page(repo)
     assert "Fastlegen eller avtalespesialist henviser deg." in html
-    assert f"<dd>{revised}</dd>" in html
+    assert f'data-national-revision="{revised}"' in html
 
 
 def test_section_removed_later_is_still_published_from_the_approved_revision(repo: Path) -> None:

@@ -67,6 +67,7 @@ def hcweb_values(value: str) -> dict:
         "waiting": {"rows": [{"location": value, "weeks": {"assessment": value, "treatment": value}, "reported": value}], "link": value},
         "locations": [location],
         "location": location,
+        "sections": {"contact": value, "getting_here": value, "departments": value, "offered": value, "events": value},
         "events": [event],
         "event": {**event, "location": location, "past": False},
         "feed_href": value,
@@ -76,6 +77,9 @@ def hcweb_values(value: str) -> dict:
         "locations_href": value,
         "events_href": value,
         "contact_href": value,
+        "home": value,
+        "contact": value,
+        "accessibility": value,
         "editorial": {"editor": value, "email": value, "phone": value, "tel": value},
         "provider": value,
         "editor": value,
@@ -98,7 +102,10 @@ def printed_values(rendered: str) -> list[str]:
 def test_templates_print_values_as_text(env, template: str, value: str) -> None:
     data = hcweb_values(f"{MARK}{value}{MARK}")
     page = SimpleNamespace(title=f"{MARK}{value}{MARK}", content=Markup(""), url="a/", meta={"hcweb": data})
-    rendered = env.get_template(template).render(hcweb=data, config={"extra": {"hcweb": data}}, page=page, base_url=".")
+    lang = SimpleNamespace(t=lambda key: key)  # the theme's translations, as its base template imports them
+    rendered = env.get_template(template).render(
+        hcweb=data, config={"extra": {"hcweb": data}, "theme": {"icon": {}}}, page=page, base_url=".", lang=lang
+    )
     printed = printed_values(rendered)
     assert printed, "the template printed none of the values"
     for text in printed:

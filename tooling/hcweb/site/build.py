@@ -160,19 +160,30 @@ def write_docs(site: StagedSite) -> Path:
             hcweb_meta[page.path] = page.meta["hcweb"]
         front = yaml.dump(plain, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
         markdown = relative_site_links(relative_media_links(page.markdown, page.path), page.url)
-        target.write_text(f"---\n{front}---\n\n{markdown}", encoding="utf-8")
+        _write(target, f"---\n{front}---\n\n{markdown}")
         for name, text in page.assets.items():
-            (target.parent / name).write_text(text, encoding="utf-8")
+            _write(target.parent / name, text)
     for source, path in site.media:
         target = docs / "media" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_symlink() or not source.is_file():  # the loader refuses these; never follow one here either
             raise OSError(f"{source.name} is not a plain file in content/media; it was not copied")
         shutil.copyfile(source, target)
-    (site.staging / META_FILE).write_text(json.dumps(hcweb_meta, ensure_ascii=False), encoding="utf-8")
+    _write(site.staging / META_FILE, json.dumps(hcweb_meta, ensure_ascii=False))
     config_file = site.staging / "mkdocs.yml"
-    config_file.write_text(yaml.dump(site.config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _write(config_file, yaml.dump(site.config, Dumper=_DUMPER, allow_unicode=True, sort_keys=False))
     return config_file
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a staged file; a failed write names the file (an error while writing names none), so that a full
+    disk under the output folder is told apart from a failure of one site (output.concerns)."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def make_site(site: StagedSite, report: PageProgress | None = None) -> BuildResult:

@@ -17,8 +17,8 @@ from .. import reports
 from ..repo import Content, GitView
 from ..urls import ACCESSIBILITY, CONTACT, link
 from .build import SiteSpec
-from .mkdocs_config import MARKDOWN_EXTENSIONS, THEME_FEATURES, navigation
 from .filters import long_date
+from .mkdocs_config import MARKDOWN_EXTENSIONS, THEME_FEATURES, navigation
 from .pages import Page, md_text
 
 NAME = "catalogue"

@@ -95,7 +95,7 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
     return {
         "site_name": provider.name,
         "site_url": context.site_url,
-        "site_description": f"Behandlinger, undersøkelser og praktisk informasjon fra {provider.name}.",
+        "site_description": context.word("site", "description"),
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "use_directory_urls": True,

@@ -81,14 +81,16 @@ def content_parts(html: str, professional: set[str]) -> dict[str, Markup]:
 
     Only top-level <h2> start a section; when one is nested (in a note, say), the content stays whole."""
     starts = [match.start() for match in _H2.finditer(html)]
-    top = [node for node in LexborHTMLParser(html).body.iter() if node.tag == "h2"] if starts else []
+    if not starts:
+        return {"lead": Markup(html), "sections": Markup(""), "professional": Markup("")}
+    top = [node for node in LexborHTMLParser(html).body.iter() if node.tag == "h2"]
     if len(top) != len(starts):
         return {"lead": Markup(""), "sections": Markup(html), "professional": Markup("")}
     pieces = [html[a:b] for a, b in zip(starts, [*starts[1:], len(html)], strict=True)]
     ids = [(_ID.match(piece) or [None, ""])[1] for piece in pieces]
     sections = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ not in professional)
     for_professionals = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ in professional)
-    return {"lead": Markup(html[: starts[0]] if starts else html), "sections": Markup(sections), "professional": Markup(for_professionals)}
+    return {"lead": Markup(html[: starts[0]]), "sections": Markup(sections), "professional": Markup(for_professionals)}
 
 
 def check_published(site_dir: Path) -> None:

@@ -117,7 +117,10 @@ def site_pages(context: SiteContext) -> list[Page]:
     provider = context.provider
     order = {key: index for index, key in enumerate(context.content.policy.collections)}
     overlays = sorted(provider.overlays, key=lambda o: (order.get(o.collection, len(order)), o.rel))
-    national = sorted((_national_page(context, overlay) for overlay in overlays), key=lambda p: (order.get(p.meta["hcweb"]["collection"], len(order)), sort_key(p.title)))
+    national = sorted(
+        (_national_page(context, overlay) for overlay in overlays),
+        key=lambda p: (order.get(p.meta["hcweb"]["collection"], len(order)), sort_key(p.title)),
+    )
     own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: p.path)]
     return [
         home_page(context, national, own),

@@ -18,7 +18,7 @@ import os
 import posixpath
 
 from mkdocs.config import config_options
-from mkdocs_redirects.plugin import RedirectPlugin, _split_hash_fragment, get_html_path, get_relative_html_path
+from mkdocs_redirects.plugin import RedirectPlugin, get_html_path, get_relative_html_path
 
 log = logging.getLogger("mkdocs.plugins.hcweb-redirects")
 
@@ -37,7 +37,8 @@ class RedirectPages(RedirectPlugin):
         env = config.theme.get_env()
         env.autoescape = True  # the reason is content: escaped like every value a template prints
         for old, new in self.redirects.items():
-            target, anchor = _split_hash_fragment(str(new))
+            target, hash_sign, fragment = str(new).partition("#")
+            anchor = hash_sign + fragment
             file = self.doc_pages.get(target)
             if file is None:  # validate reports it at its line in redirects.yml; a build never gets here with it
                 log.warning("Redirect target '%s' does not exist!", new)

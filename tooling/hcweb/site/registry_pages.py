@@ -27,7 +27,12 @@ def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Pa
         for page in group:
             letters.setdefault(first_letter(page.title), []).append(_link(page))
         collections.append(
-            {"key": key, "label": label, "pages": [_link(page) for page in group], "letters": [{"letter": k, "pages": v} for k, v in letters.items()]}
+            {
+                "key": key,
+                "label": label,
+                "pages": [_link(page) for page in group],
+                "letters": [{"letter": k, "pages": v} for k, v in letters.items()],
+            }
         )
     data = {
         "provider": provider.name,
@@ -81,7 +86,9 @@ def location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
         )
     listing = {"locations": [location_card(location) for location in provider.locations]}
     title = context.word("locations", "title")
-    index = generated(LOCATIONS.path, LOCATIONS.url, title, "locations", context.word("locations", "description"), {provider.rel}, listing, group=title)
+    index = generated(
+        LOCATIONS.path, LOCATIONS.url, title, "locations", context.word("locations", "description"), {provider.rel}, listing, group=title
+    )
     return [index, *pages]
 
 
@@ -110,8 +117,14 @@ def _location_jsonld(context: SiteContext, location, url: str) -> dict:
 
 def contact_page(context: SiteContext) -> Page:
     provider = context.provider
-    data = {"locations": [location_card(location) for location in provider.locations], "editorial": _editorial(context), "provider": provider.name}
-    return generated(CONTACT.path, CONTACT.url, context.word("contact", "title"), "contact", context.word("contact", "description"), {provider.rel}, data)
+    data = {
+        "locations": [location_card(location) for location in provider.locations],
+        "editorial": _editorial(context),
+        "provider": provider.name,
+    }
+    return generated(
+        CONTACT.path, CONTACT.url, context.word("contact", "title"), "contact", context.word("contact", "description"), {provider.rel}, data
+    )
 
 
 def accessibility_page(context: SiteContext) -> Page:
