@@ -135,3 +135,17 @@ def test_axe_scan_fails_on_a_real_violation(page, base_url: str) -> None:
     page.set_content('<html lang="nb"><body><main><img src="x.png"><p style="color:#aaa;background:#fff">Tekst</p></main></body></html>')
     ids = {v["id"] for v in Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}}).response["violations"]}
     assert {"image-alt", "color-contrast"} <= ids
+
+
+def test_every_old_sample_address_takes_the_browser_to_its_new_page(page, base_url: str) -> None:
+    """The English addresses the sample sites published before (redirects.yml) land, in Chromium, on the new pages."""
+    checked = 0
+    for provider in CONTENT.providers.values():
+        for entry in provider.redirects.entries if provider.redirects else ():
+            if entry.to is None:
+                continue
+            page.goto(f"{base_url}/{provider.id}{entry.old}")
+            page.wait_for_url(f"{base_url}/{provider.id}{entry.to}", timeout=5_000)
+            assert page.locator("article h1").count() == 1, entry.old
+            checked += 1
+    assert checked >= len(CONTENT.providers)  # every sample site has old addresses

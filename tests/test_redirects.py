@@ -97,7 +97,7 @@ def test_two_overlays_at_one_address_are_an_error_at_the_file(repo: Path) -> Non
     result = run(repo, "validate", "--today", TODAY)
     assert result.exit_code == 1
     assert (
-        f"{BETA_KNEE}:1: error: this page would be served at /behandlinger/kneprotese/, like {second}; rename one of them [duplicate-url]"
+        f"{BETA_KNEE}:1: error: this page would be served at /behandlinger/kneprotese/, like {second}; give one of them another address (a slug: in an overlay's front matter, or another file name) [duplicate-url]"
     ) in lines(result)
 
 
@@ -148,8 +148,13 @@ def test_a_removed_page_is_reported_and_a_gone_entry_writes_a_page_that_points_o
         )
         for line in lines(result)
     ), result.output
+    assert any(  # an event's page is an address too
+        line.startswith("content/providers/beta-hf/events/kneskole.md:1: error: Helse Beta HF's site answered at /arrangementer/kneskole/")
+        for line in lines(result)
+    ), result.output
     reason = "Kneoperasjoner gjøres nå ved Helse Alfa HF."
-    build_file_tree(repo, {REDIRECTS: f"redirects:\n  /behandlinger/kneprotese/: {{gone: {reason}}}\n"})
+    gone = f"redirects:\n  /behandlinger/kneprotese/: {{gone: {reason}}}\n  /arrangementer/kneskole/: {{gone: Kneskolen er holdt.}}\n"
+    build_file_tree(repo, {REDIRECTS: gone})
     assert run(repo, "validate", "--today", TODAY, "--base", "main").exit_code == 0
     result = run(repo, "build", "--provider", "beta-hf", "--today", TODAY)
     assert result.exit_code == 0, result.output

@@ -148,13 +148,13 @@ CASES = {
             }
         ),
         "content/providers/beta-hf/pages/behandlinger/kneprotese.md:1: error: this page would be served at "
-        f"/behandlinger/kneprotese/, like {BETA_KNEE}; rename one of them [duplicate-url]",
+        f"/behandlinger/kneprotese/, like {BETA_KNEE}; give one of them another address (a slug: in an overlay's front matter, or another file name) [duplicate-url]",
     ),
     "url reserved for a generated page": (
         lambda t: t.update(
             {"content/providers/beta-hf/pages/kontakt.md": "---\ntitle: Kontakt\nresponsible: {name: Ola Nord, title: Lege}\n---\nTekst\n"}
         ),
-        "content/providers/beta-hf/pages/kontakt.md:1: error: this page would be served at /kontakt/, which is reserved for the contact page; rename the file [duplicate-url]",
+        "content/providers/beta-hf/pages/kontakt.md:1: error: this page would be served at /kontakt/, which is reserved for the contact page; give it another address (a slug: in an overlay's front matter, or another file name) [duplicate-url]",
     ),
     "duplicate anchor on a page": (
         lambda t: edit(t, BETA_KNEE, "{#getting-here}", "{#about}"),

@@ -42,6 +42,8 @@ def page_urls(provider: Provider) -> dict[str, tuple[str, int]]:
     found = {page.url: (provider.rel, 1) for page in urls.GENERATED_PAGES}
     for url, rel, line in site_urls(provider):
         found.setdefault(url, (rel, line))
+    for event in provider.events:  # an event's page stays as long as its file (events.py), past events too
+        found.setdefault(urls.event_url(event.slug), (event.rel, 1))
     return found
 
 
