@@ -49,10 +49,22 @@ def _urls(provider: Provider) -> list[Diagnostic]:
         if is_reserved(url):
             what = GENERATED_URLS.get(url, "a generated page")
             found.append(
-                error(rel, line, "duplicate-url", f"this page would be served at {url}, which is reserved for {what}; give it another address (a slug: in an overlay's front matter, or another file name)")
+                error(
+                    rel,
+                    line,
+                    "duplicate-url",
+                    f"this page would be served at {url}, which is reserved for {what}; give it another address (a slug: in an overlay's front matter, or another file name)",
+                )
             )
         elif url in taken:
-            found.append(error(rel, line, "duplicate-url", f"this page would be served at {url}, like {taken[url]}; give one of them another address (a slug: in an overlay's front matter, or another file name)"))
+            found.append(
+                error(
+                    rel,
+                    line,
+                    "duplicate-url",
+                    f"this page would be served at {url}, like {taken[url]}; give one of them another address (a slug: in an overlay's front matter, or another file name)",
+                )
+            )
         else:
             taken[url] = rel
     for page in provider.pages:
