@@ -13,7 +13,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.repo import Repository
-from hcweb.urls import CONTACT, HOME, location_url
+from hcweb.urls import A_TO_Z, CONTACT, HOME, location_url
 from helpers import KNEE_BODY, TODAY, base_tree, content_hash, make_repo, national_text, run
 
 PROFESSIONALS = "\n## Til helsepersonell {#for-professionals}\nHenvisningskriterier: artrose med smerter i minst tre måneder.\n"
@@ -143,6 +143,9 @@ def test_the_home_page_leads_with_urgent_help_then_a_to_z_places_events_and_cont
     assert [a.attributes["href"] for a in home.css_first(".hcweb-urgent").css("a")] == ["tel:113", "tel:116117"]
     letters = [text_of(a) for a in home.css(".hcweb-letters a")]
     assert letters == ["K"]  # beta-hf has adopted Kneprotese only
+    assert home.css_first(f"#{A_TO_Z} + .hcweb-letters") is not None  # search and the gone pages point to #behandlinger-a-a
+    for jump in home.css(".hcweb-letters a"):
+        assert home.css_first(jump.attributes["href"]) is not None, jump.attributes["href"]
     events = [text_of(li) for li in home.css("section[aria-labelledby=hcweb-home-events] li")]
     assert len(events) == 3 and events[0].startswith("Kneskole")
 

@@ -171,3 +171,6 @@ LOCATION_SECTIONS = {
     "offered": "behandlinger-og-undersokelser-her",
     "events": "arrangementer-her",
 }
+
+# The home page's list of treatments A-Å (overrides/hcweb/home.html), which search and the "gone" pages point to.
+A_TO_Z = "behandlinger-a-a"

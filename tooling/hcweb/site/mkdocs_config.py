@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..markup import MARKDOWN_EXTENSIONS
-from ..urls import ACCESSIBILITY, CONTACT, HOME, docs_path_of
+from ..urls import A_TO_Z, ACCESSIBILITY, CONTACT, HOME, docs_path_of
 from .pages import Page, SiteContext
 
 THEME_FEATURES = [
@@ -122,6 +122,7 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
                 "home": HOME.href,  # for the templates' url filter, e.g. partials/search.html
                 "contact": CONTACT.href,
                 "accessibility": ACCESSIBILITY.href,
+                "a_to_z": A_TO_Z,
             },
         },
         "copyright": f"© {provider.name}",

@@ -5,7 +5,7 @@ Each is data for its template in overrides/hcweb/ (pages.generated); no word a p
 
 from __future__ import annotations
 
-from ..urls import ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATION_SECTIONS, LOCATIONS, href, location_path, location_url
+from ..urls import A_TO_Z, ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATION_SECTIONS, LOCATIONS, href, location_path, location_url, slug
 from .events import event_card, upcoming_events
 from .pages import Page, SiteContext, first_letter, generated, location_card, sort_key, tel
 
@@ -19,6 +19,8 @@ def _link(page: Page) -> dict:
 def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Page:
     provider = context.provider
     collections = []
+    present = [key for key in context.content.policy.collections if any(p.meta["hcweb"]["collection"] == key for p in national)]
+    listed = "treatments" if "treatments" in present else present[0] if present else None  # listed A-Å, with letter jumps
     for key, label in context.content.policy.collections.items():
         group = sorted((page for page in national if page.meta["hcweb"]["collection"] == key), key=lambda p: sort_key(p.title))
         if not group:
@@ -30,6 +32,8 @@ def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Pa
             {
                 "key": key,
                 "label": label,
+                "anchor": A_TO_Z if key == listed else slug(label),
+                "a_to_z": key == listed,
                 "pages": [_link(page) for page in group],
                 "letters": [{"letter": k, "pages": v} for k, v in letters.items()],
             }
