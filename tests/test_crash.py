@@ -74,9 +74,10 @@ def test_killed_approve_leaves_the_old_file_or_the_new_one(repo: Path) -> None:
         after = overlay.read_bytes()
         approved = re.sub(rb"\n  on: \d{4}-\d{2}-\d{2}\n", f"\n  on: {day}\n".encode(), before)
         assert after in (before, approved), f"round {round_number}: a half-written file (exit {code})"
-        assert not [p for p in overlay.parent.iterdir() if p.name.startswith(".")]
         assert run(repo, "approve", str(overlay), "--by", "Ola Nord", "--on", day, "--today", TODAY).exit_code == 0
         assert f"on: {day}".encode() in overlay.read_bytes()
+        # killed between writing and renaming, approve leaves its temporary file; the next write of the file removes it
+        assert not [p for p in overlay.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_killed_sync_leaves_the_old_snapshot_or_the_new_one(repo: Path, tmp_path: Path) -> None:
@@ -200,3 +201,15 @@ def test_a_build_with_nothing_to_do_still_clears_what_a_killed_build_left(repo: 
     assert result.exit_code == 0, result.output
     assert "unchanged alfa-hf" in result.output and "unchanged beta-hf" in result.output
     assert leftovers(out) == []
+
+
+def test_the_next_write_removes_what_a_killed_write_left(tmp_path: Path) -> None:
+    from hcweb.files import write_atomic
+
+    target = tmp_path / "kneprotese.md"
+    target.write_text("før\n", encoding="utf-8")
+    (tmp_path / ".kneprotese.md.k3j_9x2a").write_text("halv", encoding="utf-8")  # as mkstemp names it
+    (tmp_path / ".kneprotese.md.notater").write_text("mine", encoding="utf-8")  # not ours: left alone
+    write_atomic(target, "etter\n")
+    assert target.read_text(encoding="utf-8") == "etter\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kneprotese.md.notater", "kneprotese.md"]
