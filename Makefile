@@ -42,3 +42,4 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python bench_validate.py
 	cd bench && ../$(BIN)/python bench_build.py
 	cd bench && ../$(BIN)/python bench_sites.py
+	cd bench && ../$(BIN)/python bench_ci_cache.py

@@ -260,6 +260,7 @@ def test_axe_finds_no_wcag_violation(request, width: str, requested_hosts: set[s
     """Home, a treatment, a location, the contact and the events page of every site, with every fold-out open."""
     from axe_playwright_python.sync_playwright import Axe
 
+    assert {CONTENT.providers[p].language for p in PROVIDERS} == {"nb", "nn"}, "axe must see a bokmål and a nynorsk site"
     page = request.getfixturevalue(width)
     axe = Axe()
     found = {}

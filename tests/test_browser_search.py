@@ -27,6 +27,12 @@ CASES = [
     ("hofteoperasjonen", "treatments/hip-replacement", False),  # the tag's definite form
     ("tarmundersøkelse", "examinations/colonoscopy", False),  # a tag
 ]
+# On a nynorsk site (site.language: nn) a reader types nynorsk forms of the bokmål national text's words and of
+# the local names: what each must find on every nynorsk sample site that publishes the text.
+NYNORSK_CASES = [
+    ("sjukehuset", "treatments/cataract-surgery"),  # "Strandvik sjukehus" in a section heading, definite form
+    ("utgreiinga", "treatments/outpatient-depression"),  # the heading "Utredning" in nynorsk, definite form
+]
 NONSENSE = "xqvzkjuw"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -47,6 +53,17 @@ def search_cases() -> list:
     return cases
 
 
+def nynorsk_cases() -> list:
+    cases = [
+        pytest.param(query, provider, overlay, id=f"{query}-{provider.id}")
+        for query, text_id in NYNORSK_CASES
+        for provider, overlay in overlays_of(text_id)
+        if provider.language == "nn"
+    ]
+    assert len(cases) >= len(NYNORSK_CASES), "no nynorsk sample site publishes the texts of the nynorsk cases"
+    return cases
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
@@ -60,7 +77,7 @@ def type_search(page, query: str) -> None:
     page.locator(".md-search__input").press_sequentially(query, delay=20)
 
 
-@pytest.mark.parametrize(("query", "provider", "overlay"), search_cases())
+@pytest.mark.parametrize(("query", "provider", "overlay"), search_cases() + nynorsk_cases())
 def test_typed_words_find_the_page(page, sample_sites: str, query: str, provider, overlay) -> None:
     title = overlay.title or CONTENT.national[overlay.uses].title
     page.goto(f"{sample_sites}/{provider.id}/")

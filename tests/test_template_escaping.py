@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.theme import Theme
 
 from hcweb.site import mkdocs_hooks
+from hcweb.site.words import design_words
 from helpers import PROJECT
 
 PARTIALS = sorted(f"partials/{p.name}" for p in (PROJECT / "overrides/partials").glob("*.html"))
@@ -25,6 +26,7 @@ DESIGN = sorted(f"hcweb/{p.name}" for p in (PROJECT / "overrides/hcweb").glob("*
 DANGEROUS = set("<>\"'&")
 pieces = st.sampled_from(list("<>\"'&=/ ab;:`\u2028") + ["script", "onerror", "&amp;", "javascript:"])
 values = st.lists(pieces, min_size=1, max_size=20).map("".join)
+WORDS = design_words(PROJECT / "overrides", "nb", {"treatments": "Behandlinger"})
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +86,8 @@ def hcweb_values(value: str) -> dict:
         "provider": value,
         "editor": value,
         "email": value,
+        "foreign": {"lang": value, "title": True, "whole": False, "sections": [value]},
+        "language": value,
     }
 
 
@@ -104,7 +108,7 @@ def test_templates_print_values_as_text(env, template: str, value: str) -> None:
     page = SimpleNamespace(title=f"{MARK}{value}{MARK}", content=Markup(""), url="a/", meta={"hcweb": data})
     lang = SimpleNamespace(t=lambda key: key)  # the theme's translations, as its base template imports them
     rendered = env.get_template(template).render(
-        hcweb=data, config={"extra": {"hcweb": data}, "theme": {"icon": {}}}, page=page, base_url=".", lang=lang
+        hcweb=data, config={"extra": {"hcweb": {**data, "words": WORDS}}, "theme": {"icon": {}}}, page=page, base_url=".", lang=lang
     )
     printed = printed_values(rendered)
     assert printed, "the template printed none of the values"
@@ -117,7 +121,8 @@ def test_the_check_would_catch_an_unescaped_template(env) -> None:
     env.autoescape = False
     try:
         template = env.from_string((PROJECT / "overrides/hcweb/about-content.html").read_text(encoding="utf-8"))
-        printed = printed_values(template.render(hcweb=hcweb_values(f"{MARK}<b>x</b>{MARK}")))
+        data = hcweb_values(f"{MARK}<b>x</b>{MARK}")
+        printed = printed_values(template.render(hcweb=data, config={"extra": {"hcweb": {**data, "words": WORDS}}}))
         assert "<b>x</b>" in printed
     finally:
         env.autoescape = True

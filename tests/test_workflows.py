@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from hcweb.reports import Report, markdown_cell, review_issue
 from helpers import PROJECT
 
 WORKFLOWS = sorted((PROJECT / ".github/workflows").glob("*.yml"))
@@ -189,9 +188,12 @@ def test_fork_suggestions_are_posted_by_a_workflow_with_a_write_token() -> None:
     assert triggers(data) == {"workflow_run": {"workflows": [workflow("approve-from-review.yml")["name"]], "types": ["completed"]}}
     assert data["permissions"] == {}
     (job,) = data["jobs"].values()
-    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write"}
+    checkouts = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout")]
+    assert checkouts == [{"uses": "actions/checkout@v4", "with": {"persist-credentials": False}}]  # the default branch's hcweb
     script = run_scripts(data)[0]
-    assert 'gh api "repos/$REPO/pulls/$number/reviews" --input review.json' in script and 'event: "COMMENT"' in script
+    assert "hcweb review-suggestions suggestions/review.json --pull pull.json" in script
+    assert 'gh api "repos/$REPO/pulls/$NUMBER/reviews" --input review.json' in script
 
 
 @pytest.mark.parametrize("workflow_path", WORKFLOWS, ids=lambda p: p.name)
@@ -201,61 +203,54 @@ def test_no_event_text_is_inlined_into_a_script(workflow_path: Path) -> None:
         assert "github.event." not in script and "github.head_ref" not in script, script
 
 
-def load_review_issue():
-    spec = importlib.util.spec_from_file_location("review_issue", PROJECT / ".github/scripts/review_issue.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_review_issue_lists_reviews_due_and_stale_approvals_with_the_experts_to_ask(tmp_path: Path) -> None:
-    review_issue = load_review_issue()
-    reviews = [
-        {
-            "owner": "alfa-hf",
-            "text": "treatments/knee-replacement",
-            "responsible": "Kari Berg",
-            "due": "2028-03-01",
-            "days_left": 15,
-            "status": "due-soon",
-            "experts": [{"name": "Kari Berg", "github": "kari-berg"}, {"name": "Per Dahl", "github": None}],
-        },
-        {
-            "owner": "alfa-hf",
-            "text": "treatments/cataract-surgery",
-            "responsible": "Per | Dahl",
-            "due": "2029-03-01",
-            "days_left": 400,
-            "status": "ok",
-        },
-    ]
-    stale = [
-        {
-            "provider": "beta-hf",
-            "overlay": "content/providers/beta-hf/treatments/knee-replacement.md",
-            "text": "treatments/knee-replacement",
-            "approved_on": "2026-05-01",
-            "changed_on": "2026-10-01",
-            "days_stale": 59,
-        }
-    ]
-    (tmp_path / "reviews.json").write_text(json.dumps(reviews), encoding="utf-8")
-    (tmp_path / "stale.json").write_text(json.dumps(stale), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(PROJECT / ".github/scripts/review_issue.py"), "reviews.json", "stale.json", "body.md"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
+def test_review_issue_lists_reviews_due_and_stale_approvals_with_the_experts_to_ask() -> None:
+    """The weekly issue's body (`hcweb report review-issue`; its run in reviews.yml: tests/test_workflow_scripts.py)."""
+    reviews = Report(
+        [],
+        [
+            {
+                "owner": "alfa-hf",
+                "text": "treatments/knee-replacement",
+                "responsible": "Kari Berg",
+                "due": "2028-03-01",
+                "days_left": 15,
+                "status": "due-soon",
+                "experts": "Kari Berg (@kari-berg), Per Dahl",
+            },
+            {
+                "owner": "alfa-hf",
+                "text": "treatments/cataract-surgery",
+                "responsible": "Per | Dahl",
+                "due": "2029-03-01",
+                "days_left": 400,
+                "status": "ok",
+                "experts": "",
+            },
+        ],
     )
-    assert result.stdout == "2\n"
-    lines = (tmp_path / "body.md").read_text(encoding="utf-8").splitlines()
+    stale = Report(
+        [],
+        [
+            {
+                "provider": "beta-hf",
+                "overlay": "content/providers/beta-hf/treatments/knee-replacement.md",
+                "text": "treatments/knee-replacement",
+                "approved_on": "2026-05-01",
+                "changed_on": "2026-10-01",
+                "days_stale": 59,
+                "experts": "",
+            }
+        ],
+    )
+    body = review_issue(reviews, stale)
+    assert body.due == 2
+    lines = body.markdown.splitlines()
     assert "| alfa-hf | treatments/knee-replacement | Kari Berg | 2028-03-01 | 15 | Kari Berg (@kari-berg), Per Dahl |" in lines
     assert not any("cataract" in line for line in lines)  # not due
     assert (
         "| beta-hf | content/providers/beta-hf/treatments/knee-replacement.md | treatments/knee-replacement | 2026-05-01 | 2026-10-01 | 59 | the experts of beta-hf |"
         in lines
     )
-    text, count = review_issue.body([dict(reviews[1])], [])
-    assert count == 0 and text.count("None.") == 2
-    assert review_issue.cell("a | b\nc") == "a \\| b c"
+    nothing = review_issue(Report([], [reviews.rows[1]]), Report([], []))
+    assert nothing.due == 0 and nothing.markdown.count("None.") == 2
+    assert markdown_cell("a | b\nc") == "a \\| b c"

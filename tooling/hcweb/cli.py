@@ -26,15 +26,25 @@ def _today(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
 
+# The commands that read dates or history from git: refused in a shallow clone (ShallowClone), whatever the content.
+READS_HISTORY = frozenset(
+    {"validate", "build", "serve", "affected", "approve", "diff", "report", "check-approvals", "changes", "publish-plan"}
+)
+
+
 class Context:
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, reads_history: bool = False) -> None:
         self._root = root
         self._repo: Repository | None = None
+        self._reads_history = reads_history
 
     @property
     def repo(self) -> Repository:
         if self._repo is None:
-            self._repo = Repository.discover(self._root)
+            repo = Repository.discover(self._root)
+            if self._reads_history:
+                repo.git.require_history()
+            self._repo = repo
         return self._repo
 
 
@@ -63,7 +73,7 @@ class HcwebGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, root: Path | None) -> None:
     """Validate and build the websites of a common web solution for specialist healthcare."""
-    ctx.obj = Context(root)
+    ctx.obj = Context(root, reads_history=ctx.invoked_subcommand in READS_HISTORY)
 
 
 @cli.command()
@@ -189,6 +199,21 @@ def cache_note(result) -> str:
 @click.option("--login", metavar="LOGIN", help="With --from-review: the GitHub account that approved.")
 @click.option("--base", metavar="REF", help="With --from-review: the pull request's base, e.g. origin/main.")
 @click.option("--suggest", is_flag=True, help="With --from-review: write nothing; print the records as GitHub suggestions (JSON).")
+@click.option(
+    "--review-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="With --suggest, --pr and --commit: write the review to post (pull request, commit, login, comments) to FILE; nothing when there is no record.",
+)
+@click.option("--pr", "pull_request", type=click.IntRange(min=1), metavar="N", help="With --review-file: the pull request's number.")
+@click.option("--commit", "reviewed", metavar="SHA", help="With --review-file: the reviewed commit.")
+@click.option(
+    "--github-output",
+    "output_name",
+    metavar="NAME",
+    help="With --from-review: set the step output NAME to true when records were written, else false.",
+)
+@click.option("--github-summary", is_flag=True, help="With --from-review: list the records written in the job summary.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def approve(
@@ -201,6 +226,11 @@ def approve(
     login: str | None,
     base: str | None,
     suggest: bool,
+    review_file: Path | None,
+    pull_request: int | None,
+    reviewed: str | None,
+    output_name: str | None,
+    github_summary: bool,
     today: dt.datetime | None,
 ) -> None:
     """Record that an expert approved each PATH (national texts, overlays, provider pages) as it is now.
@@ -217,14 +247,23 @@ def approve(
     if from_review:
         if paths or by or not login or not base:
             raise click.UsageError("--from-review takes --login and --base, and no paths or --by")
+        if review_file is not None and not (suggest and pull_request and reviewed):
+            raise click.UsageError("--review-file goes with --suggest, --pr N and --commit SHA")
         written, suggestions = approving.from_review(obj.repo, login, base, when, day, suggest)
-        if suggest:
-            click.echo(json.dumps([s.as_comment() for s in suggestions], ensure_ascii=False, indent=2))
+        comments = [s.as_comment() for s in suggestions]
+        if review_file is not None:
+            if comments:
+                review = {"pull_request": pull_request, "commit_id": reviewed, "login": login, "comments": comments}
+                review_file.parent.mkdir(parents=True, exist_ok=True)
+                review_file.write_text(json.dumps(review, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        elif suggest:
+            click.echo(json.dumps(comments, ensure_ascii=False, indent=2))
         for result in written:
             click.echo(result.rel)
+        _report_from_review(login, [result.rel for result in written], bool(comments) if suggest else None, output_name, github_summary)
         return
-    if suggest or login or base:
-        raise click.UsageError("--login, --base and --suggest go with --from-review")
+    if suggest or login or base or review_file or output_name or github_summary:
+        raise click.UsageError("--login, --base, --suggest, --review-file, --github-output and --github-summary go with --from-review")
     if not paths or not by:
         raise click.UsageError("give the files to approve and --by NAME")
     for result in approving.approve(obj.repo, list(paths), by, when, day, safety):
@@ -235,6 +274,19 @@ def approve(
         for name in ("revision", "local"):
             if isinstance(result.values.get(name), str):
                 click.echo(f"  {name}: {result.values[name]}")
+
+
+def _report_from_review(login: str, written: list[str], suggested: bool | None, output_name: str | None, summary: bool) -> None:
+    """What approve --from-review tells the workflow: whether anything was recorded (or suggested), and what."""
+    from . import github_actions
+
+    done = suggested if suggested is not None else bool(written)
+    if output_name:
+        github_actions.set_output(output_name, "true" if done else "false")
+    if not done and (output_name or summary):
+        click.echo(f"::notice::Nothing to record for @{login}: no file in this pull request needs an approval that this account may give.")
+    elif summary and written:
+        github_actions.add_summary("\n".join([f"### Approval records written for @{login}", "", *github_actions.bullets(written)]))
 
 
 @cli.command()
@@ -363,17 +415,35 @@ def codeowners_command(obj: Context, check: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["reviews", "adoption", "stale"]))
+@click.argument("kind", type=click.Choice(["reviews", "adoption", "stale", "review-issue"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--github-output",
+    "output_name",
+    metavar="NAME",
+    help="With review-issue: also set the step output NAME to how many items are due, 0 when none (file named by GITHUB_OUTPUT).",
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
-def report(obj: Context, kind: str, fmt: str, today: dt.datetime | None) -> None:
-    """Coordinator reports: reviews due, adoption of national texts, stale local approvals."""
-    from . import reports
+def report(obj: Context, kind: str, fmt: str, output_name: str | None, today: dt.datetime | None) -> None:
+    """Coordinator reports: reviews due, adoption of national texts, stale local approvals.
 
+    review-issue is the body of the weekly "reviews due" issue in Markdown: the reviews overdue or
+    due soon and the stale local approvals, with the experts to ask.
+    """
+    from . import github_actions, reports
+
+    if output_name and kind != "review-issue":
+        raise click.UsageError("--github-output goes with review-issue")
     repo = obj.repo
     content = repo.load()
     day = _today(today)
+    if kind == "review-issue":
+        body = reports.review_issue(reports.reviews(content, day), reports.stale(content, repo.git, day))
+        click.echo(body.markdown, nl=False)
+        if output_name:
+            github_actions.set_output(output_name, str(body.due))
+        return
     if kind == "reviews":
         result = reports.reviews(content, day)
     elif kind == "adoption":
@@ -448,28 +518,334 @@ def check_approvals_command(obj: Context, base: str, reviews_file: Path | None, 
         sys.exit(1)
 
 
+@cli.command("triage")
+@click.option("--issue-body", required=True, metavar="TEXT", help="The body of an issue made from the change-suggestion form.")
+@click.option(
+    "--github-output",
+    is_flag=True,
+    help="Also set the step outputs owner (the provider id; empty when none) and comment (what to tell the author then).",
+)
+@pass_context
+def triage_command(obj: Context, issue_body: str, github_output: bool) -> None:
+    """Print the provider that owns the national text a change suggestion names (exit 1 when no text has that id)."""
+    from . import github_actions
+    from .triage import route
+
+    found = route(obj.repo.load(), issue_body)
+    if github_output:
+        github_actions.set_output("owner", found.owner)
+        github_actions.set_output("comment", found.comment)
+    if found.owner:
+        click.echo(found.owner)
+    else:
+        click.echo(found.comment, err=True)
+        if not github_output:
+            sys.exit(1)
+
+
+@cli.command("review-suggestions")
+@click.argument("prepared", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="SUGGESTIONS_JSON")
+@click.option(
+    "--pull",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The pull request as GitHub's REST API returns it; without it, only the pull request's number is read.",
+)
+@click.option("--head-repo", metavar="OWNER/NAME", help="With --pull: the repository of the run that prepared the suggestions.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="With --pull: where to write the review to post."
+)
+@click.option(
+    "--github-output",
+    is_flag=True,
+    help="Also set the step output pull_request (the number), and with --pull the output post (true when there is a review to post).",
+)
+def review_suggestions_command(prepared: Path, pull: Path | None, head_repo: str | None, out: Path | None, github_output: bool) -> None:
+    """Check the approval records prepared for a pull request from a fork, and write the review that suggests them.
+
+    The pull request must be from the repository that prepared them and still at the reviewed
+    commit; only suggested changes on a path and line are kept, with a body written here.
+    """
+    from . import github_actions, suggestions
+
+    found = suggestions.read(prepared)
+    if pull is None:
+        click.echo(found["pull_request"])
+        if github_output:
+            github_actions.set_output("pull_request", str(found["pull_request"]))
+        return
+    if not head_repo or out is None:
+        raise click.UsageError("--pull goes with --head-repo OWNER/NAME and --out FILE")
+    try:
+        pull_data = json.loads(pull.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise click.BadParameter("not the JSON GitHub returns for a pull request", param_hint="--pull") from None
+    posted, why = suggestions.review(found, pull_data, head_repo)
+    if posted is not None:
+        out.write_text(json.dumps(posted, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"{len(posted['comments'])} suggested changes to post on pull request #{found['pull_request']}")
+    else:
+        click.echo(f"::notice::{why}")
+    if github_output:
+        github_actions.set_output("post", "true" if posted is not None else "false")
+
+
 @cli.command("affected")
-@click.option("--base", required=True, metavar="REV", help="The revision to compare the working tree with, e.g. origin/main.")
+@click.option("--base", metavar="REV", help="The revision to compare the working tree with, e.g. origin/main.")
+@click.option(
+    "--since-published",
+    "since_published",
+    metavar="DIR_OR_TARGET",
+    help="Instead of --base: the sites (the catalogue included) whose output differs from what their manifests there say was published.",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["list", "json", "github-matrix"]), default="list", show_default=True, help="Output format."
 )
+@click.option(
+    "--or-all",
+    "or_all",
+    is_flag=True,
+    help="When REV is empty, all zeros or not a commit here (a first push, a new branch): list every provider site, with a note why.",
+)
+@click.option(
+    "--github-output",
+    "output_name",
+    metavar="NAME",
+    help="Also set the step output NAME to the result (in the file named by GITHUB_OUTPUT).",
+)
+@click.option(
+    "--github-summary", is_flag=True, help="Also add the sites and why to the job summary (the file named by GITHUB_STEP_SUMMARY)."
+)
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
-def affected_command(obj: Context, base: str, fmt: str, today: dt.datetime | None) -> None:
+def affected_command(
+    obj: Context,
+    base: str | None,
+    since_published: str | None,
+    fmt: str,
+    or_all: bool,
+    output_name: str | None,
+    github_summary: bool,
+    today: dt.datetime | None,
+) -> None:
     """List the provider sites whose output changes between REV and the working tree."""
-    from .affected import reasons
+    if (base is None) == (since_published is None):
+        raise click.UsageError("give either --base REV or --since-published DIR_OR_TARGET")
+    if since_published is not None:
+        _print_plan_sites(obj, since_published, fmt, _today(today))
+        return
+    from . import github_actions
+    from .affected import AffectedSites, reasons, reasons_or_all
 
-    why = reasons(obj.repo, base, _today(today))
-    providers = sorted(why)
-    for provider_id, reason in why.items():
-        if reason != "its pages change":
+    result = reasons_or_all(obj.repo, base, _today(today)) if or_all else AffectedSites(reasons(obj.repo, base, _today(today)))
+    providers = result.providers
+    if result.note:
+        click.echo(f"note: {result.note}", err=True)
+    for provider_id, reason in result.reasons.items():
+        if reason not in ("its pages change", "no usable base to compare with"):
             click.echo(f"{provider_id}: {reason}", err=True)
     if fmt == "json":
-        click.echo(json.dumps(providers))
+        text = json.dumps(providers)
     elif fmt == "github-matrix":
-        click.echo(json.dumps({"provider": providers}, separators=(",", ":")))
-    elif providers:
-        click.echo("\n".join(providers))
+        text = json.dumps({"provider": providers}, separators=(",", ":"))
+    else:
+        text = "\n".join(providers)
+    if text:
+        click.echo(text)
+    if output_name:
+        github_actions.set_output(output_name, text)
+    if github_summary:
+        github_actions.add_summary(result.markdown())
+
+
+def _print_plan_sites(obj: Context, since_published: str, fmt: str, today: dt.date) -> None:
+    """affected --since-published: the sites a publish run builds, in affected's formats."""
+    from .publish import plan, published_manifests
+
+    with published_manifests(since_published) as manifests:
+        result = plan(obj.repo, manifests, today)
+    for name, reason in sorted(result.build.items()):
+        click.echo(f"{name}: {reason}", err=True)
+    sites = sorted(result.build)
+    if fmt == "json":
+        click.echo(json.dumps(sites))
+    elif fmt == "github-matrix":
+        click.echo(json.dumps({"site": sites}, separators=(",", ":")))
+    elif sites:
+        click.echo("\n".join(sites))
+
+
+SSH_KEY_HELP = "For an ssh:// target: the private key file (default: the text of DEPLOY_SSH_KEY, else ssh's own)."
+KNOWN_HOSTS_HELP = "For an ssh:// target: the known_hosts file with the server's key (default: the text of DEPLOY_KNOWN_HOSTS)."
+
+
+@cli.command("publish-plan")
+@click.option(
+    "--published",
+    required=True,
+    metavar="DIR_OR_TARGET",
+    help="Where the manifests (<site>.published.json) are: a folder, or the deploy target itself (ssh://user@host/path).",
+)
+@click.option(
+    "--rebuild",
+    metavar="SITE|all",
+    default="",
+    help="Also build this site (a provider id or catalogue), or every site with 'all'; a deploy still uploads only files that changed.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["list", "json", "github-matrix"]),
+    default="list",
+    show_default=True,
+    help="Output format; github-matrix: the lines build=, unpublish= and today= for GITHUB_OUTPUT.",
+)
+@click.option("--github-summary", is_flag=True, help="Also add the plan and why to the job summary (GITHUB_STEP_SUMMARY).")
+@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
+@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day the sites are built for, YYYY-MM-DD (default: today).")
+@pass_context
+def publish_plan_command(
+    obj: Context,
+    published: str,
+    rebuild: str,
+    fmt: str,
+    github_summary: bool,
+    ssh_key: Path | None,
+    known_hosts: Path | None,
+    today: dt.datetime | None,
+) -> None:
+    """Plan a publish run from what is published: the sites to build and deploy, and those to unpublish.
+
+    Each site is compared with its own manifest (the commit and day it was built for), so a run that was
+    cancelled or failed before is caught up; a provider whose folder is deleted is unpublished.
+    """
+    from . import github_actions
+    from .publish import plan, published_manifests
+
+    with published_manifests(published, ssh_key, known_hosts) as manifests:
+        result = plan(obj.repo, manifests, _today(today), rebuild.strip())
+    lines = [f"build {name}: {why}" for name, why in sorted(result.build.items())]
+    lines += [f"unpublish {name}: {why}" for name, why in sorted(result.unpublish.items())]
+    if fmt == "json":
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    elif fmt == "github-matrix":
+        click.echo(result.github_outputs())
+        for line in lines:
+            click.echo(line, err=True)
+    else:
+        click.echo("\n".join(lines) if lines else "nothing to publish: every site is as published")
+    if github_summary:
+        github_actions.add_summary("### Publish plan\n\n" + "\n".join(github_actions.bullets(lines or ["nothing to publish"])))
+
+
+@cli.command("deploy")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="SITE_DIR")
+@click.option("--site", "site", metavar="NAME", help="The site's name: a provider id or catalogue (default: SITE_DIR's name).")
+@click.option("--target", metavar="TARGET", help="A folder, file:///path, or ssh://user@host/path (rsync over ssh).")
+@click.option("--commit", metavar="SHA", help="The commit the site was built from (default: the repository's HEAD).")
+@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
+@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day the site was built for, YYYY-MM-DD (default: today).")
+@pass_context
+def deploy_command(
+    obj: Context,
+    site_dir: Path,
+    site: str | None,
+    target: str | None,
+    commit: str | None,
+    ssh_key: Path | None,
+    known_hosts: Path | None,
+    today: dt.datetime | None,
+) -> None:
+    """Publish a built site: upload into a new release, switch to it in one step, then write its manifest.
+
+    A failed upload leaves the site and manifest published before as they were. Files identical to those
+    published are not uploaded again.
+    """
+    from .publish import deploy, parse_target, publisher
+
+    destination = parse_target(target)  # refuses an empty target before anything else
+    name = site or site_dir.resolve().name
+    sha = commit or obj.repo.git.repo.head.commit.hexsha
+    with publisher(destination, ssh_key, known_hosts) as chosen:
+        result = deploy(chosen, site_dir, name, sha, _today(today))
+    manifest = result.manifest
+    if result.published:
+        click.echo(f"published {name} from {sha[:12]} for {manifest.today.isoformat()} -> {destination}/{name} ({manifest.release})")
+    else:
+        click.echo(f"unchanged {name}: its files are those published ({manifest.release}); manifest at {sha[:12]}")
+
+
+@cli.command("unpublish")
+@click.option("--site", "site", required=True, metavar="NAME", help="The site of a provider whose folder is deleted.")
+@click.option("--target", metavar="TARGET", help="A folder, file:///path, or ssh://user@host/path.")
+@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
+@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@pass_context
+def unpublish_command(obj: Context, site: str, target: str | None, ssh_key: Path | None, known_hosts: Path | None) -> None:
+    """Remove a deleted provider's site from the target: its link, its releases, and last its manifest."""
+    from .publish import parse_target, publisher, unpublish
+
+    destination = parse_target(target)
+    with publisher(destination, ssh_key, known_hosts) as chosen:
+        unpublish(chosen, obj.repo, site)
+    click.echo(f"unpublished {site} from {destination}")
+
+
+@cli.command("changes")
+@click.option("--base", required=True, metavar="REF", help="The revision to compare the working tree with, e.g. origin/main.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="Output format.")
+@click.option("--provider", "provider_id", metavar="ID", help="Only this provider's site.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
+@pass_context
+def changes_command(obj: Context, base: str, fmt: str, provider_id: str | None, today: dt.datetime | None) -> None:
+    """Per affected provider site, the pages whose text changes for patients between REF and the working tree.
+
+    Word diffs of the pages as rendered, with includes and approved pins resolved on
+    both sides; pages that appear, disappear or move; and pages whose national text
+    changed but that stay as they are until the provider's experts approve it.
+    Markdown (for a pull request comment) or JSON. Exit 0 whenever it could compare.
+    """
+    from .site_changes import FORMATS, site_changes
+
+    result = site_changes(obj.repo, base, _today(today), provider_id)
+    output = FORMATS[fmt](result)
+    click.echo(output if isinstance(output, str) else json.dumps(output, ensure_ascii=False, indent=2), nl=not isinstance(output, str))
+
+
+@cli.group("github")
+def github_group() -> None:
+    """Talk to GitHub from a workflow (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)."""
+
+
+@github_group.command("comment")
+@click.option("--pr", "pull_request", required=True, type=click.IntRange(min=1), metavar="N", help="The pull request to comment on.")
+@click.option("--marker", required=True, metavar="WORD", help="The comment to keep up to date is the one that starts with <!-- WORD -->.")
+@click.option(
+    "--body-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="The comment's text (Markdown).",
+)
+@click.option(
+    "--author",
+    default="github-actions[bot]",
+    show_default=True,
+    metavar="LOGIN",
+    help="Only a comment this account wrote is edited (the account of the token).",
+)
+def github_comment_command(pull_request: int, marker: str, body_file: Path, author: str) -> None:
+    """Post FILE as one comment on pull request N, or edit that comment when it is there already."""
+    from .github_comment import upsert_comment
+
+    try:
+        body = body_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {body_file}: {getattr(exc, 'strerror', None) or exc}", param_hint="--body-file") from None
+    posted = upsert_comment(pull_request, marker, body, author)
+    click.echo(f"{posted.action} the comment on pull request {pull_request}{': ' + posted.url if posted.url else ''}")
 
 
 @cli.group()

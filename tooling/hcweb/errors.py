@@ -43,3 +43,19 @@ class ContentErrors(HcwebError):
 
 class BuildFailed(HcwebError):
     pass
+
+
+class UnknownRevision(HcwebError):
+    """A revision named on the command line (a base to compare with) is not in this repository."""
+
+
+class ShallowClone(HcwebError):
+    """The checkout is a shallow clone: the dates and history hcweb reads from git would be wrong (exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, root: object) -> None:
+        super().__init__(
+            f"{root} is a shallow clone, so the dates of the changes and the approved revisions cannot be read from it; "
+            "fetch the whole history first: git fetch --unshallow"
+        )

@@ -16,7 +16,7 @@ from .data.snapshots import Snapshots
 from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
-from .errors import HcwebError, RepositoryNotFound
+from .errors import HcwebError, RepositoryNotFound, ShallowClone
 from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Redirects, Snippet
 from .revisions import national_revision
 from .schema import Schemas
@@ -81,8 +81,23 @@ class GitView:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    @cached_property
+    @property
     def repo(self) -> git.Repo | None:
+        """The git repository, to read dates and history from; None when the folder is not one.
+
+        ShallowClone when it is a shallow clone: its oldest commit would stand for every older change
+        (a page's dateModified would be the day of the clone), so nothing is read from it.
+        """
+        if self._handle is not None and self._is_shallow:
+            raise ShallowClone(self.root)
+        return self._handle
+
+    def require_history(self) -> None:
+        """ShallowClone when the repository is a shallow clone (a folder without git passes: it has no dates to get wrong)."""
+        _ = self.repo
+
+    @cached_property
+    def _handle(self) -> git.Repo | None:
         try:
             return git.Repo(self.root)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -228,8 +243,6 @@ class GitView:
                 f"the main branch '{branch}' (hcweb.yml main_branch) is not in this clone, so no earlier revision can be "
                 f"found; fetch it (git fetch origin {branch})"
             )
-        if self._is_shallow:
-            return NotPinnable("the clone is shallow, so the history is incomplete; fetch it all (git fetch --unshallow)")
         if self._committed_anywhere(rel, revision):
             return NotPinnable(
                 f"it is not a revision approved by the text's owner on the main branch '{branch}': it exists only in a "
@@ -248,8 +261,9 @@ class GitView:
 
     @cached_property
     def _is_shallow(self) -> bool:
+        """Whether the repository is a shallow clone (asked once: ``git rev-parse --is-shallow-repository``)."""
         try:
-            return self.repo is not None and self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+            return self._handle is not None and self._handle.git.rev_parse("--is-shallow-repository").strip() == "true"
         except git.GitCommandError:
             return False
 

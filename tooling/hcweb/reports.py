@@ -160,3 +160,52 @@ def stale(content: Content, git: GitView, today: dt.date) -> Report:
         "experts",
     ]
     return Report(columns, rows, f"Stale local approvals as of {today.isoformat()}")
+
+
+@dataclass(frozen=True)
+class IssueBody:
+    """The body of the weekly "reviews due" issue, and how many items it lists (0: nothing to do, close the issue)."""
+
+    markdown: str
+    due: int
+
+
+def markdown_cell(value: object) -> str:
+    """A value as one Markdown table cell: no line breaks, no column separators."""
+    return " ".join(str("" if value is None else value).split()).replace("|", "\\|")
+
+
+def review_issue(reviews_due: Report, stale_approvals: Report) -> IssueBody:
+    """The professional reviews overdue or due soon and the stale local approvals, each with the experts to ask."""
+    due = [row for row in reviews_due.rows if row.get("status") != "ok"]
+    stale_rows = stale_approvals.rows
+    cell = markdown_cell
+    lines = ["Weekly report of what needs an expert's attention (`hcweb report reviews` and `hcweb report stale`).", ""]
+    lines += ["## Professional reviews overdue or due soon", ""]
+    if due:
+        lines += ["| owner | text | responsible | due | days left | experts to ask |", "| --- | --- | --- | --- | --- | --- |"]
+        lines += [
+            f"| {cell(r.get('owner'))} | {cell(r.get('text'))} | {cell(r.get('responsible'))} | {cell(r.get('due'))} | "
+            f"{cell(r.get('days_left'))} | {cell(r.get('experts') or 'the experts of ' + str(r.get('owner') or 'the owner'))} |"
+            for r in due
+        ]
+    else:
+        lines.append("None.")
+    lines += ["", "## Stale local approvals", ""]
+    if stale_rows:
+        lines += [
+            "A provider's site keeps publishing the revision its experts approved until they approve the current one "
+            "(`hcweb diff <overlay>` shows what changed).",
+            "",
+            "| provider | overlay | text | approved on | text changed on | days stale | experts to ask |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += [
+            f"| {cell(s.get('provider'))} | {cell(s.get('overlay'))} | {cell(s.get('text'))} | {cell(s.get('approved_on'))} | "
+            f"{cell(s.get('changed_on'))} | {cell(s.get('days_stale'))} | "
+            f"{cell(s.get('experts') or 'the experts of ' + str(s.get('provider')))} |"
+            for s in stale_rows
+        ]
+    else:
+        lines.append("None.")
+    return IssueBody("\n".join(lines) + "\n", len(due) + len(stale_rows))

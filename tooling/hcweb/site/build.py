@@ -197,7 +197,7 @@ def make_site(site: StagedSite, report: PageProgress | None = None) -> BuildResu
         result = render(site.name, str(write_docs(site)), site.site_tmp.parent, report)
         if result.ok:
             write_open_data(site.site_tmp, site.pages)
-            add_word_forms(site.site_tmp, site.pages)
+            add_word_forms(site.site_tmp, site.pages, site.config["theme"].get("language", "nb"))
             add_content_security_policy(site.site_tmp, site.frame_hosts)
     except OSError as exc:
         if concerns(site.site_tmp.parent, exc):
@@ -476,6 +476,7 @@ def write_open_data(site_dir: Path, pages: list[Page]) -> None:
                 "id": hcweb.get("id") or page.path[: -len(".md")],
                 "url": page.url,
                 "title": page.title,
+                "language": hcweb.get("language"),  # the site's (provider.yml: site.language)
                 "sections": page.sections,
                 "responsible": f"{responsible['name']}, {responsible['title']}" if responsible else "",
                 "owner": hcweb.get("owner"),

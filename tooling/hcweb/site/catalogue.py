@@ -20,6 +20,7 @@ from .build import SiteSpec
 from .filters import long_date
 from .mkdocs_config import MARKDOWN_EXTENSIONS, THEME_FEATURES, navigation
 from .pages import Page, md_text
+from .words import design_words
 
 NAME = "catalogue"
 STATUS_WORDS = {"ok": "i orden", "due-soon": "forfaller snart", "overdue": "forfalt"}
@@ -44,7 +45,16 @@ def catalogue_site(content: Content, git: GitView, today: dt.date, overrides: Pa
             "plugins": [{"search": {"lang": ["no"]}}],
             "markdown_extensions": MARKDOWN_EXTENSIONS,
             "nav": navigation(pages),
-            "extra": {"generator": False, "hcweb": {"provider": "Felles nasjonalt innhold", "editor": "Sentral redaksjon", "email": ""}},
+            "extra": {
+                "generator": False,
+                "hcweb": {
+                    "provider": "Felles nasjonalt innhold",
+                    "editor": "Sentral redaksjon",
+                    "email": "",
+                    "language": "nb",
+                    "words": design_words(overrides, "nb", content.policy.collections),  # the design's templates print these
+                },
+            },
         }
 
     return SiteSpec(NAME, lambda: pages, config)

@@ -1,12 +1,17 @@
-"""Filters the design's templates use to write out data: dates, times, weeks.
+"""Filters the design's templates use to write out data: dates, times, and the words with values in them.
 
 Python hands the templates ISO dates; how a date reads on a page is decided here, once, and the
-templates choose where it goes. Month names are bokmål; 30. november 2026 reads the same in nynorsk.
+templates choose where it goes. A date reads the same in bokmål and nynorsk (30. november 2026: the
+month names are the same, and no page names a weekday), so these filters take no language.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+from markupsafe import Markup, escape
+from selectolax.lexbor import LexborHTMLParser
 
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember")
 
@@ -51,4 +56,50 @@ def iso_date(value) -> str:
     return when.date().isoformat() if when else ""
 
 
-FILTERS = {"long_date": long_date, "event_time": event_time, "iso_date": iso_date}
+def fill(word: str, **values) -> Markup:
+    """A word of the design (overrides/hcweb/words/) with its {placeholders} filled: text is escaped, and a link the
+    template made (Markup) stays a link, e.g. {{ words.contact.out_of_hours | fill(number=link) }}."""
+    return Markup(escape(str(word))).format(**values)
+
+
+_H2 = re.compile(r"<h2[\s>]")
+_H2_ID = re.compile(r'<h2[^>]*\sid="([^"]*)"')
+
+
+def lang_blocks(html, lang: str | None, sections: list[str] | None = None) -> Markup:
+    """Checked page content with the parts in another language than the page's marked ``lang``, for screen readers.
+
+    No ``lang``: the content as it is. No ``sections``: all of it, in one block. Else each run of level-2 sections
+    whose id is in ``sections`` (the national text's, on a nynorsk site) is one block; when a level-2 heading is
+    nested (in a note, say) the sections cannot be told apart, and the content stays as it is.
+    """
+    html = Markup(html or "")
+    if not lang or not html.strip():
+        return html
+    if sections is None:
+        return Markup('<div lang="{}">').format(lang) + html + Markup("</div>")
+    starts = [match.start() for match in _H2.finditer(html)]
+    if not starts or not sections:
+        return html
+    tree = LexborHTMLParser(str(html)).body
+    if tree is None or sum(1 for node in tree.iter() if node.tag == "h2") != len(starts):
+        return html
+    out, run = [Markup(html[: starts[0]])], []
+    for start, end in zip(starts, [*starts[1:], len(html)], strict=True):
+        piece = html[start:end]
+        found = _H2_ID.match(piece)
+        if found and found[1] in sections:
+            run.append(piece)
+            continue
+        out.append(_block(run, lang))
+        run = []
+        out.append(Markup(piece))
+    out.append(_block(run, lang))
+    return Markup("").join(out)
+
+
+def _block(pieces: list[str], lang: str) -> Markup:
+    return Markup('<div lang="{}">').format(lang) + Markup("".join(pieces)) + Markup("</div>") if pieces else Markup("")
+
+
+FILTERS = {"long_date": long_date, "event_time": event_time, "iso_date": iso_date, "fill": fill, "lang_blocks": lang_blocks}

@@ -17,6 +17,11 @@ THEME_FEATURES = [
 ]
 
 
+# The search's language for each site language: lunr has one Norwegian (its stemmer is bokmål's, and
+# mkdocs-material's nn labels name it too); the nynorsk forms of words come from hcweb's own terms (search.py).
+SEARCH_LANGUAGES = {"nb": ["no"], "nn": ["no"]}
+
+
 # A menu group with more entries than this is split by the first letter of its titles, and a
 # letter with more than this by the next letter, and so on, so that the part of the menu each
 # page carries stays small however large the site grows and however the titles are spread
@@ -102,14 +107,14 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
         "theme": {
             "name": "material",
             "custom_dir": str(overrides),
-            "language": provider.language,
+            "language": context.language,  # mkdocs-material's own labels, and <html lang>
             "font": False,
             "features": THEME_FEATURES,
             "palette": {"scheme": "default", "primary": "custom", "accent": "custom"},
             **({"logo": f"media/{provider.logo}"} if provider.logo else {}),
         },
         "extra_css": ["assets/hcweb.css"],
-        "plugins": [{"search": {"lang": ["no"]}}, {"hcweb-redirects": redirect_settings(context, pages)}],
+        "plugins": [{"search": {"lang": SEARCH_LANGUAGES[context.language]}}, {"hcweb-redirects": redirect_settings(context, pages)}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "nav": navigation(pages),
         "extra": {
@@ -123,6 +128,8 @@ def mkdocs_config(context: SiteContext, pages: list[Page], docs_dir: Path, site_
                 "contact": CONTACT.href,
                 "accessibility": ACCESSIBILITY.href,
                 "a_to_z": A_TO_Z,
+                "language": context.language,
+                "words": context.words,  # every word of the design's templates in the site's language (site/words.py)
             },
         },
         "copyright": f"© {provider.name}",

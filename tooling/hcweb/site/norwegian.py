@@ -1,4 +1,5 @@
-"""Norwegian for the site search: the spellings a reader types for a word, and the parts of a compound.
+"""Norwegian for the site search: the forms of a word in bokmål and nynorsk, the spellings a reader types for it,
+and the parts of a compound.
 
 What the pages themselves say is in the design's templates (overrides/), and dates are written by site/filters.py."""
 
@@ -6,7 +7,74 @@ from __future__ import annotations
 
 import unicodedata
 
-# Search: the spellings a reader types for a word, and the parts of a compound.
+# Search: the forms of a noun, the other written standard's word, the spellings a reader types, compounds.
+
+
+def bokmal_inflections(word: str) -> set[str]:
+    """Regular bokmål forms of a noun: protese -> protesen, proteser, protesene."""
+    if word.endswith("e"):
+        forms = {word + "n", word + "r", word + "ne", word[:-1] + "a"}
+    elif word.endswith(("er", "el")):
+        forms = {word + "en", word + "et", word[:-2] + word[-1] + "en", word[:-2] + word[-1] + "et"}
+    else:
+        forms = {word + "en", word + "et", word + "a", word + "er", word + "ene", word + "ane"}
+    return forms - {word}
+
+
+def nynorsk_inflections(word: str) -> set[str]:
+    """Regular nynorsk forms of a noun, whatever its gender (the search only needs the forms a reader may type):
+
+    utgreiing -> utgreiinga, utgreiingar, utgreiingane (feminine -ing); sjukehus -> sjukehuset, sjukehusa (neuter);
+    sjukepleiar -> sjukepleiaren, sjukepleiarar, sjukepleiarane (masculine); veke -> veka, veker, vekene;
+    bakke -> bakken, bakkar, bakkane; eple -> eplet, epla; sykkel -> sykkelen, syklar, syklane.
+    """
+    if word.endswith("ing"):
+        forms = {word + "a", word + "ar", word + "ane"}
+    elif word.endswith("e"):
+        stem = word[:-1]
+        forms = {word + "n", word + "t", word + "r", word + "ne", stem + "a", stem + "ar", stem + "ane"}
+    elif word.endswith(("el", "er")) and len(word) > 4:
+        short = word[:-2] + word[-1]
+        forms = {word + "en", word + "et", word + "a", short + "ar", short + "ane"}
+    else:
+        forms = {word + "en", word + "et", word + "a", word + "ar", word + "ane", word + "er", word + "ene"}
+    return forms - {word}
+
+
+# Words of health care that differ between bokmål and nynorsk at the start of a word (so in compounds that begin
+# with them too: sykehusopphold -> sjukehusopphold): on a nynorsk site, whose national texts are bokmål, a reader
+# types the nynorsk word and finds the bokmål text, and the other way round. The longest match wins.
+BOKMAL_NYNORSK = (
+    ("sykehus", "sjukehus"),
+    ("sykepleier", "sjukepleiar"),
+    ("sykdom", "sjukdom"),
+    ("syk", "sjuk"),
+    ("utredning", "utgreiing"),
+    ("undersøkelse", "undersøking"),
+    ("henvisning", "tilvising"),
+    ("forberedelse", "førebuing"),
+    ("innleggelse", "innlegging"),
+    ("pårørende", "pårørande"),
+    ("behandlingssted", "behandlingsstad"),
+    ("sted", "stad"),
+    ("uke", "veke"),
+    ("øye", "auge"),
+    ("hjem", "heim"),
+    ("spørreskjema", "spørjeskjema"),
+)
+_BY_LENGTH = sorted(BOKMAL_NYNORSK, key=lambda pair: -len(pair[0]))
+
+
+def other_standard(word: str) -> set[str]:
+    """The word in the other written standard, when it starts with one of BOKMAL_NYNORSK's words:
+    utredning -> utgreiing, sjukehus -> sykehus, sykehusseng -> sjukehusseng."""
+    found = set()
+    for bokmal, nynorsk in _BY_LENGTH:
+        if word.startswith(bokmal) and not any(word.startswith(b) for b, _ in _BY_LENGTH if len(b) > len(bokmal)):
+            found.add(nynorsk + word[len(bokmal) :])
+        if word.startswith(nynorsk) and not any(word.startswith(n) for _, n in _BY_LENGTH if len(n) > len(nynorsk)):
+            found.add(bokmal + word[len(nynorsk) :])
+    return found - {word}
 
 _PLAIN = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})  # as in addresses: grå stær -> gra staer
 _DOUBLED = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})  # as on keyboards without æøå: Aasland, Broennoey

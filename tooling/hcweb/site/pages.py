@@ -19,13 +19,12 @@ from pathlib import Path
 
 import markdown
 import nh3
-import yaml
-
 from ..model import Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
 from ..resolve import ShownText, current, expand_overlay, shown_text
 from ..sections import headings
 from ..urls import href, location_url
+from .words import MissingWords, design_words
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
@@ -83,19 +82,27 @@ class SiteContext:
     def site_url(self) -> str:
         return self.provider.site_url or self.content.policy.base_url.format(provider=self.provider.id)
 
+    @property
+    def language(self) -> str:
+        """The language of everything the site itself says (provider.yml: site.language)."""
+        return self.provider.language
+
     @functools.cached_property
     def words(self) -> dict:
-        """The titles and descriptions of the pages hcweb writes, from the design (overrides/hcweb/words.yml)."""
-        path = Path(self.git.root) / "overrides" / "hcweb" / "words.yml"
-        try:
-            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except FileNotFoundError:
-            return {}
+        """Every word of the design in the site's language (overrides/hcweb/words/<language>.yml, site/words.py)."""
+        return design_words(Path(self.git.root) / "overrides", self.language, self.content.policy.collections)
 
     def word(self, page: str, key: str, **values: str) -> str:
-        """One title or description of a generated page, e.g. word("contact", "title"); the key itself when the design has none."""
-        text = str(self.words.get(page, {}).get(key, key))
+        """One title or description of a generated page, e.g. word("contact", "title"); a missing one stops the build."""
+        try:
+            text = str(self.words[page][key])
+        except (KeyError, TypeError):
+            raise MissingWords(f"overrides/hcweb/words/{self.language}.yml: no word for {page}.{key}") from None
         return text.format(provider=self.provider.name, **values)
+
+    def collection(self, key: str) -> str:
+        """The menu heading of a collection of national texts, in the site's language."""
+        return self.words["collections"].get(key, key)
 
     def absolute(self, url: str) -> str:
         return self.site_url.rstrip("/") + url
@@ -214,13 +221,15 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "waiting": _waiting_times(context, main, locations),
         "locations": [location_card(location) for location in locations],
         "events": related_events(context, text.id),
+        "foreign": _foreign(context, overlay, shown_texts),
+        "language": context.language,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
             "name": title,
             "description": main.summary,
             "url": context.absolute(url),
-            "inLanguage": provider.language,
+            "inLanguage": context.language,
             "lastReviewed": reviewed.isoformat() if reviewed else None,
             "dateModified": updated.isoformat(),
             "about": {"@type": ABOUT_TYPES.get(main.type or "", "Thing"), "name": main.title},
@@ -231,7 +240,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
             "sourceOrganization": {"@type": "Organization", "name": owner.name},
         },
     }
-    collection_label = content.policy.collections.get(overlay.collection, overlay.collection)
+    collection_label = context.collection(overlay.collection)
     return Page(
         path=overlay.path,
         url=url,
@@ -242,6 +251,21 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         files=files,
         sections=sections,
     )
+
+
+# The language national texts are written in (their translations come later): on a site in another
+# language, what the page shows of them carries lang="nb".
+NATIONAL_LANGUAGE = "nb"
+
+
+def _foreign(context: SiteContext, overlay: Overlay, shown: dict) -> dict | None:
+    """What a page shows in the national texts' language when the site's is another (article.html marks it
+    ``lang``): the title (unless the overlay names its own) and ingress, and the national sections by id; all
+    of the text when the overlay shows the whole national text, with no local text of its own."""
+    if context.language == NATIONAL_LANGUAGE:
+        return None
+    sections = sorted({h.anchor for s in shown.values() if isinstance(s, ShownText) for h in headings(s.body, s.body_line)})
+    return {"lang": NATIONAL_LANGUAGE, "title": not overlay.title, "whole": not overlay.body.strip(), "sections": sections}
 
 
 def _contents_column(sections: list[dict]) -> dict:
@@ -335,6 +359,7 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
     sections = _sections(page.body)
     hcweb = {
         "kind": "page",
+        "language": context.language,
         "ingress": page.summary or "",
         "responsible": _person(page.responsible),
         "owner": context.provider.name,

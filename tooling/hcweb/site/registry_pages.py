@@ -21,7 +21,8 @@ def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Pa
     collections = []
     present = [key for key in context.content.policy.collections if any(p.meta["hcweb"]["collection"] == key for p in national)]
     listed = "treatments" if "treatments" in present else present[0] if present else None  # listed A-Å, with letter jumps
-    for key, label in context.content.policy.collections.items():
+    for key in context.content.policy.collections:
+        label = context.collection(key)
         group = sorted((page for page in national if page.meta["hcweb"]["collection"] == key), key=lambda p: sort_key(p.title))
         if not group:
             continue
@@ -32,7 +33,7 @@ def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Pa
             {
                 "key": key,
                 "label": label,
-                "anchor": A_TO_Z if key == listed else slug(label),
+                "anchor": A_TO_Z if key == listed else slug(context.content.policy.collections[key]),  # the same in every language
                 "a_to_z": key == listed,
                 "pages": [_link(page) for page in group],
                 "letters": [{"letter": k, "pages": v} for k, v in letters.items()],

@@ -12,6 +12,11 @@ weighs above title and text):
 - the parts of their compounds that are words of the site (protese in hofteprotese);
 - every one of these spelled without accents and without æøå (søvnapne, sovnapne, gra staer).
 
+On a nynorsk site (site.language: nn), whose national texts are still bokmål, each word also gets its
+nynorsk forms (sjukehus -> sjukehuset, sjukehusa; utgreiing -> utgreiinga, utgreiingar, utgreiingane) and
+its word in the other written standard with that word's forms (utredning -> utgreiing, sjukehus -> sykehus):
+a reader types nynorsk and finds the bokmål text, or types bokmål and finds the local nynorsk text.
+
 What the reader types is left as it is: the search looks for it as the start of any of
 these forms, so a word typed with or without æøå and accents finds its page.
 """
@@ -22,7 +27,7 @@ import json
 import re
 from pathlib import Path
 
-from .norwegian import compound_parts, spellings
+from .norwegian import bokmal_inflections, compound_parts, nynorsk_inflections, other_standard, spellings
 from .pages import Page
 
 _WORD = re.compile(r"[^\W\d_]+")  # letters only: æøå and accented letters included
@@ -37,14 +42,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def inflections(word: str) -> set[str]:
-    """Regular bokmål forms of a noun: protese -> protesen, proteser, protesene."""
-    if word.endswith("e"):
-        forms = {word + "n", word + "r", word + "ne", word[:-1] + "a"}
-    elif word.endswith(("er", "el")):
-        forms = {word + "en", word + "et", word[:-2] + word[-1] + "en", word[:-2] + word[-1] + "et"}
-    else:
-        forms = {word + "en", word + "et", word + "a", word + "er", word + "ene", word + "ane"}
+def inflections(word: str, language: str = "nb") -> set[str]:
+    """Regular forms of a noun: protese -> protesen, proteser, protesene; on a nynorsk site its nynorsk
+    forms too (the site shows both), and the word in the other written standard with its forms."""
+    if language == "nb":
+        return bokmal_inflections(word)
+    forms = bokmal_inflections(word) | nynorsk_inflections(word)
+    for other in other_standard(word):
+        forms |= {other, *bokmal_inflections(other), *nynorsk_inflections(other)}
     return forms - {word}
 
 
@@ -54,7 +59,7 @@ def page_tags(page: Page) -> list[str]:
     return [str(tag) for tag in tags if isinstance(tag, (str, int, float))]
 
 
-def search_terms(page: Page, known: set[str] = frozenset()) -> list[str]:
+def search_terms(page: Page, known: set[str] = frozenset(), language: str = "nb") -> list[str]:
     """The hidden search terms of ``page``; ``known`` holds the words of the whole site, to split compounds by.
 
     The words of the title and the tags get every form; those of the summary and the headings
@@ -65,9 +70,9 @@ def search_terms(page: Page, known: set[str] = frozenset()) -> list[str]:
     terms = set(words(" ".join(page_tags(page))))
     for word in {*named, *described}:
         if len(word) >= INFLECTED:
-            forms = inflections(word)
+            forms = inflections(word, language)
             for part in compound_parts(word, known):
-                forms |= {part, *inflections(part)}
+                forms |= {part, *inflections(part, language)}
             terms |= forms
             if word in named:
                 terms |= {spelled for form in forms for spelled in spellings(form)}
@@ -83,8 +88,8 @@ def site_words(index: dict) -> set[str]:
     return known
 
 
-def add_word_forms(site_dir: Path, pages: list[Page]) -> None:
-    """Add the search terms of each page to its entry in search/search_index.json."""
+def add_word_forms(site_dir: Path, pages: list[Page], language: str = "nb") -> None:
+    """Add the search terms of each page to its entry in search/search_index.json (``language``: the site's)."""
     index_file = site_dir / "search" / "search_index.json"
     if not index_file.is_file():
         return
@@ -94,7 +99,7 @@ def add_word_forms(site_dir: Path, pages: list[Page]) -> None:
     for doc in index.get("docs", []):
         page = by_location.get(doc.get("location"))
         if page is not None:
-            doc["tags"] = [*doc.get("tags", []), *search_terms(page, known)]
+            doc["tags"] = [*doc.get("tags", []), *search_terms(page, known, language)]
             if (page.meta.get("hcweb") or {}).get("kind") == "national":
                 doc["boost"] = NATIONAL_BOOST
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,86 @@
+"""The words of the design in the site's language: overrides/hcweb/words/<language>.yml.
+
+Every word hcweb's own pages show around the content (labels, headings, the titles of the pages it
+writes) is in one file per language, with the same keys in each; the templates print them as
+``{{ words.<group>.<key> }}`` and Python asks for page titles through ``SiteContext.word``. bokmål
+(nb.yml) is the reference: a key that one language has and another lacks stops the build, naming
+the file and the key, so that no page shows an empty label or a key in place of a word.
+
+The menu headings of the collections are the one exception: a bokmål site takes them from hcweb.yml
+(``collections``), and the file of any other language must name every one of them (``collections``).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import yaml
+
+from ..errors import HcwebError
+
+REFERENCE = "nb"  # the language whose file every other must match, key for key
+WORDS_FOLDER = Path("hcweb") / "words"  # in the design folder (overrides/)
+COLLECTIONS = "collections"  # menu headings: from hcweb.yml on a bokmål site
+
+
+class MissingWords(HcwebError):
+    """A language's words file lacks keys the templates use, or cannot be read."""
+
+
+def words_file(design: Path, language: str) -> Path:
+    return design / WORDS_FOLDER / f"{language}.yml"
+
+
+@functools.lru_cache(maxsize=16)
+def _read(path: Path, stamp: float) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MissingWords(f"{path}: the design has no words in this language (one file per site language, like nb.yml)") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise MissingWords(f"{path}{line}: the words cannot be read as YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise MissingWords(f"{path}: the words are not a list of groups (site:, home:, ...)")
+    return data
+
+
+def _load(path: Path) -> dict:
+    return _read(path, path.stat().st_mtime if path.exists() else 0.0)
+
+
+def _keys(tree: dict, prefix: str = "") -> set[str]:
+    keys = set()
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        keys |= _keys(value, name + ".") if isinstance(value, dict) else {name}
+    return keys
+
+
+def design_words(design: Path, language: str, collections: dict[str, str]) -> dict:
+    """The words of ``language``, checked against bokmål's: every key of one is in the other, and every word is text.
+
+    ``collections`` are hcweb.yml's (key -> bokmål heading); the result's ``collections`` holds the heading of each
+    in ``language``.
+    """
+    words = _load(words_file(design, language))
+    reference = words if language == REFERENCE else _load(words_file(design, REFERENCE))
+    path = words_file(design, language)
+    expected = {k for k in _keys(reference) if not k.startswith(COLLECTIONS + ".")}
+    found = {k for k in _keys(words) if not k.startswith(COLLECTIONS + ".")}
+    problems = [f"{path}: no word for {key} (nb.yml has one)" for key in sorted(expected - found)]
+    problems += [f"{path}: {key} is not in nb.yml (a word every language must have, or a misspelt key)" for key in sorted(found - expected)]
+    problems += [f"{path}: {key} is empty" for key in sorted(found) if _blank(words, key)]
+    headings = dict(collections) if language == REFERENCE else dict(words.get(COLLECTIONS) or {})
+    if language != REFERENCE:
+        problems += [f"{path}: no menu heading for the collection {key} (collections: {key}: ...)" for key in collections if key not in headings]
+    if problems:
+        raise MissingWords("the design's words are incomplete:\n" + "\n".join(problems))
+    return {**words, COLLECTIONS: {key: str(headings[key]) for key in collections}}
+
+
+def _blank(words: dict, key: str) -> bool:
+    value = functools.reduce(lambda tree, part: tree[part], key.split("."), words)
+    return value is None or not str(value).strip()
