@@ -47,15 +47,28 @@ def nynorsk_tree() -> dict[str, str]:
             "source": "data/feeds/waiting-times.csv",
             "synced": "2026-11-20",
             "figures": [
-                {"code": "kneprotese", "provider": "beta-hf", "location": "nord", "assessment_weeks": 1, "treatment_weeks": 34, "reported": "2026-11-01"}
+                {
+                    "code": "kneprotese",
+                    "provider": "beta-hf",
+                    "location": "nord",
+                    "assessment_weeks": 1,
+                    "treatment_weeks": 34,
+                    "reported": "2026-11-01",
+                }
             ],
         }
     )
     tree["data/helsenorge/sykdom-artrose.json"] = json.dumps(
-        {"url": "https://www.helsenorge.no/sykdom/artrose/", "title": "Artrose", "summary": "Artrose er ein leddsjukdom.", "fetched": "2026-11-20"}
+        {
+            "url": "https://www.helsenorge.no/sykdom/artrose/",
+            "title": "Artrose",
+            "summary": "Artrose er ein leddsjukdom.",
+            "fetched": "2026-11-20",
+        }
     )
     tree["content/providers/beta-hf/events/kneskole.md"] = tree["content/providers/beta-hf/events/kneskole.md"].replace(
-        "location: nord\n", 'location: nord\nsignup:\n  email: kurs@beta-hf.example\n  phone: "22 00 00 09"\n  deadline: 2027-01-05\n  note: Ta med matpakke.\n'
+        "location: nord\n",
+        'location: nord\nsignup:\n  email: kurs@beta-hf.example\n  phone: "22 00 00 09"\n  deadline: 2027-01-05\n  note: Ta med matpakke.\n',
     )
     tree["content/providers/beta-hf/events/kneskole-2026.md"] = (
         "---\ntitle: Kneskole i fjor\nstart: 2026-01-10T12:00\nend: 2026-01-10T14:00\nlocation: nord\n---\nHalden.\n"
@@ -96,7 +109,9 @@ def registry_values(root: Path) -> list[str]:
         values |= {location.name, location.street, location.postcode, location.city, location.phone or "", location.opening_hours or ""}
         values |= {f"{location.postcode} {location.city}", location.transport or ""}
         values |= {d.name for d in location.departments} | {d.phone or "" for d in location.departments}
-    values |= {e.name for p in content.providers.values() for e in p.experts} | {e.title for p in content.providers.values() for e in p.experts}
+    values |= {e.name for p in content.providers.values() for e in p.experts} | {
+        e.title for p in content.providers.values() for e in p.experts
+    }
     for text in content.national.values():
         values |= {text.title, text.summary or "", text.title.lower()}
     for event in provider.events:
@@ -215,6 +230,9 @@ def test_the_open_data_and_the_structured_data_say_nynorsk(built) -> None:
     overlay = content.providers["beta-hf"].overlays[0]
     script = read(site / overlay.url.strip("/") / "index.html").css_first('script[type="application/ld+json"]')
     assert json.loads(script.text())["inLanguage"] == "nn"
+    feed = (site / "arrangementer/kalender.ics").read_text(encoding="utf-8")
+    assert "PRODID:-//hcweb//events//NN" in feed and "Arrangement hos Helse Beta HF" in feed
+    assert "Påmelding: kurs@beta-hf.example, 22 00 00 09, innan 5. januar 2027." in feed.replace("\n ", "").replace("\\,", ",")
 
 
 def test_the_national_bokmal_text_is_marked_lang_nb_and_the_local_text_is_not(built) -> None:

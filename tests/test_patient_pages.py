@@ -172,7 +172,9 @@ def test_wording_changes_in_the_design_change_the_pages_with_no_python_change(tm
     contact.write_text(contact.read_text(encoding="utf-8").replace("{{ words.contact.phones }}", "Ring oss"), encoding="utf-8")
     words = root / "overrides/hcweb/words/nb.yml"
     words.write_text(words.read_text(encoding="utf-8").replace("title: Kontakt oss", "title: Kontakt"), encoding="utf-8")
-    words.write_text(words.read_text(encoding="utf-8").replace("responsible: Faglig ansvarlig", "responsible: Fagansvarlig"), encoding="utf-8")
+    words.write_text(
+        words.read_text(encoding="utf-8").replace("responsible: Faglig ansvarlig", "responsible: Fagansvarlig"), encoding="utf-8"
+    )
     result = run(root, "build", "--provider", "beta-hf", "--today", TODAY)
     assert result.exit_code == 0, result.output
     site = root / "site/beta-hf"

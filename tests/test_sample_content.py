@@ -45,7 +45,11 @@ def test_sample_sites_build(tmp_path: Path) -> None:
     for provider in content.providers.values():
         for overlay in provider.overlays:
             html = (out / provider.id / overlay.url.strip("/") / "index.html").read_text(encoding="utf-8")
-            labels = ("Fagleg ansvarleg", "Sist fagleg gjennomgått") if provider.language == "nn" else ("Faglig ansvarlig", "Sist faglig gjennomgått")
+            labels = (
+                ("Fagleg ansvarleg", "Sist fagleg gjennomgått")
+                if provider.language == "nn"
+                else ("Faglig ansvarlig", "Sist faglig gjennomgått")
+            )
             assert all(label in html for label in labels), provider.id
             title = overlay.title or content.national[overlay.uses].title
             assert re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip() == title

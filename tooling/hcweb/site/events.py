@@ -25,7 +25,7 @@ from .filters import long_date
 from .pages import Page, SiteContext, generated, location_card, tel
 
 TIME_ZONE = "Europe/Oslo"  # events are written in Norwegian wall-clock time
-PRODUCT = "-//hcweb//events//NB"
+PRODUCT = "-//hcweb//events//{language}"  # RFC 5545: the language of the calendar's text, the site's
 
 
 def upcoming_events(events: list[Event], today: dt.date) -> list[Event]:
@@ -125,7 +125,7 @@ def site_calendar(context: SiteContext, events: list[Event]) -> str:
 
 def _calendar(context: SiteContext, events: list[Event], name: str | None) -> str:
     calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT)
+    calendar.add("prodid", PRODUCT.format(language=context.language.upper()))
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
@@ -178,7 +178,7 @@ def _vevent(context: SiteContext, event: Event) -> icalendar.Event:
 
 
 def _signup_text(context: SiteContext, event: Event) -> str:
-    """How to sign up, in a line of the calendar's description (the words from the design: words.yml)."""
+    """How to sign up, in a line of the calendar's description (the words from the design: words/<language>.yml)."""
     signup = event.signup
     if signup is None:
         return ""

@@ -37,7 +37,7 @@ def navigation(pages: list[Page]) -> list:
     for page in pages:
         if page.meta.get("hcweb", {}).get("kind") == "event":
             continue  # an event's page is reached from the events page, not the menu
-        entry = {page.meta.get("title") or page.title: page.path}  # the home page's menu title is its own (words.yml)
+        entry = {page.meta.get("title") or page.title: page.path}  # the home page's menu title is its own (words/<language>.yml)
         if page.group is None:
             nav.append(entry)
             continue

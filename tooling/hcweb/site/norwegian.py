@@ -76,6 +76,7 @@ def other_standard(word: str) -> set[str]:
             found.add(bokmal + word[len(nynorsk) :])
     return found - {word}
 
+
 _PLAIN = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})  # as in addresses: grå stær -> gra staer
 _DOUBLED = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})  # as on keyboards without æøå: Aasland, Broennoey
 _NORWEGIAN_LETTERS = frozenset("æøå")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import markdown
 import nh3
+
 from ..model import Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
 from ..resolve import ShownText, current, expand_overlay, shown_text

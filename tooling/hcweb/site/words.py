@@ -75,7 +75,9 @@ def design_words(design: Path, language: str, collections: dict[str, str]) -> di
     problems += [f"{path}: {key} is empty" for key in sorted(found) if _blank(words, key)]
     headings = dict(collections) if language == REFERENCE else dict(words.get(COLLECTIONS) or {})
     if language != REFERENCE:
-        problems += [f"{path}: no menu heading for the collection {key} (collections: {key}: ...)" for key in collections if key not in headings]
+        problems += [
+            f"{path}: no menu heading for the collection {key} (collections: {key}: ...)" for key in collections if key not in headings
+        ]
     if problems:
         raise MissingWords("the design's words are incomplete:\n" + "\n".join(problems))
     return {**words, COLLECTIONS: {key: str(headings[key]) for key in collections}}
