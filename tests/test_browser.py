@@ -137,15 +137,20 @@ def test_axe_scan_fails_on_a_real_violation(page, base_url: str) -> None:
     assert {"image-alt", "color-contrast"} <= ids
 
 
-def test_every_old_sample_address_takes_the_browser_to_its_new_page(page, base_url: str) -> None:
-    """The English addresses the sample sites published before (redirects.yml) land, in Chromium, on the new pages."""
+def test_old_sample_addresses_take_the_browser_to_their_new_pages(page, base_url: str) -> None:
+    """An English address each sample site published before (redirects.yml) lands, in Chromium, on its new page.
+
+    test_redirects.py follows every one of them over HTTP; here the browser follows the first of each kind per site."""
     checked = 0
     for provider in CONTENT.providers.values():
+        kinds: set[str] = set()
         for entry in provider.redirects.entries if provider.redirects else ():
-            if entry.to is None:
+            kind = entry.old.strip("/").split("/")[0]
+            if entry.to is None or kind in kinds:
                 continue
+            kinds.add(kind)
             page.goto(f"{base_url}/{provider.id}{entry.old}")
             page.wait_for_url(f"{base_url}/{provider.id}{entry.to}", timeout=5_000)
             assert page.locator("article h1").count() == 1, entry.old
             checked += 1
-    assert checked >= len(CONTENT.providers)  # every sample site has old addresses
+    assert checked >= 3 * len(CONTENT.providers)  # treatments, locations, contact... on every sample site
