@@ -418,3 +418,22 @@ def test_a_site_that_cannot_be_made_is_named_not_hidden(repo: Path) -> None:
         in report
     )
     assert [(e["provider"], e["status"]) for e in changes(repo, fmt="json")] == [("alfa-hf", "not-compared"), ("beta-hf", "not-compared")]
+
+
+def test_a_base_made_with_another_design_is_compared_in_todays_design(tmp_path: Path) -> None:
+    """The base's design may be older than the tool (here: its word files are missing); the pages of both sides
+    take today's words, so only the content's changes show."""
+    root = make_repo(tmp_path / "repo", tree())
+    words = root / "overrides/hcweb/words"
+    kept = {path.name: path.read_bytes() for path in words.glob("*.yml")}
+    for path in words.glob("*.yml"):
+        path.unlink()
+    commit(root, "a design from before the word files")
+    for name, data in kept.items():
+        (words / name).write_bytes(data)
+    edit_file(root, BETA_KNEE, "Oppmøte i resepsjonen i 2. etasje.", "Oppmøte i resepsjonen i 3. etasje.")
+    approve(root, BETA_KNEE, "Ola Nord")
+    result = run(root, "changes", "--base", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "cannot be compared" not in result.output.lower()
+    assert "Oppmøte i resepsjonen i ~~2~~ **3**. etasje." in result.output

@@ -21,6 +21,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -199,9 +200,13 @@ def _event_blocks(event: dict) -> list[str]:
     return blocks
 
 
-def site_texts(content: Content, provider_id: str, git, today: dt.date, approved_only: bool = True) -> dict[str, PageText]:
-    """Every page of the provider's site as a patient reads it, by URL (pins resolved as the build resolves them)."""
-    context = SiteContext(content, content.providers[provider_id], git, today, approved_only=approved_only)
+def site_texts(
+    content: Content, provider_id: str, git, today: dt.date, approved_only: bool = True, design: Path | None = None
+) -> dict[str, PageText]:
+    """Every page of the provider's site as a patient reads it, by URL (pins resolved as the build resolves them).
+
+    ``design``: the design's folder whose words the pages take (None: the one beside the content)."""
+    context = SiteContext(content, content.providers[provider_id], git, today, approved_only=approved_only, design=design)
     return {page.url: page_text(page) for page in site_pages(context)}
 
 
@@ -391,11 +396,13 @@ def _pinned_users(old: Content, head: Content) -> set[str]:
     }
 
 
-def _texts(content: Content, pid: str, git, today: dt.date, approved_only: bool = True) -> tuple[dict[str, PageText], str | None]:
+def _texts(
+    content: Content, pid: str, git, today: dt.date, approved_only: bool = True, design: Path | None = None
+) -> tuple[dict[str, PageText], str | None]:
     if pid not in content.providers:
         return {}, None
     try:
-        return site_texts(content, pid, git, today, approved_only), None
+        return site_texts(content, pid, git, today, approved_only, design), None
     except Exception as exc:  # noqa: BLE001 - content the build refuses: the site cannot be compared, and validate says why
         missing = sorted({o.uses for o in content.providers[pid].overlays if o.uses and o.uses not in content.national})
         if missing:
@@ -408,7 +415,8 @@ def _texts(content: Content, pid: str, git, today: dt.date, approved_only: bool 
 def _compare_site(repo: Repository, head: Content, old_repo: Repository, old: Content, pid: str, today: dt.date) -> SiteChanges:
     provider = head.providers.get(pid) or old.providers[pid]
     site = SiteChanges(pid, provider.name)
-    before, problem_before = _texts(old, pid, old_repo.git, today)
+    # both sides in today's design: what changes is the content; the tool reads the design it was made with
+    before, problem_before = _texts(old, pid, old_repo.git, today, design=repo.overrides_dir)
     after, problem_after = _texts(head, pid, repo.git, today)
     if problem_after or problem_before:
         site.problem = problem_after or f"at the base: {problem_before}"

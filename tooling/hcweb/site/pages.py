@@ -78,6 +78,7 @@ class SiteContext:
     git: GitView
     today: dt.date
     approved_only: bool = True  # False in a preview: national texts as they are in the working tree
+    design: Path | None = None  # the design's folder (overrides/); None: the one in the repository being built
 
     @property
     def site_url(self) -> str:
@@ -91,7 +92,8 @@ class SiteContext:
     @functools.cached_property
     def words(self) -> dict:
         """Every word of the design in the site's language (overrides/hcweb/words/<language>.yml, site/words.py)."""
-        return design_words(Path(self.git.root) / "overrides", self.language, self.content.policy.collections)
+        design = self.design or Path(self.git.root) / "overrides"
+        return design_words(design, self.language, self.content.policy.collections)
 
     def word(self, page: str, key: str, **values: str) -> str:
         """One title or description of a generated page, e.g. word("contact", "title"); a missing one stops the build."""
