@@ -9,19 +9,17 @@ anyone can write a marker into a comment, and that comment must stay theirs.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import HcwebError
-from .github_reviews import DEFAULT_API_URL, TIMEOUT, GitHubUnavailable
+from .github_reviews import TIMEOUT, ApiSettings, GitHubUnavailable
 
 BOT = "github-actions[bot]"  # the account GITHUB_TOKEN writes as in a workflow
 MAX_BODY = 65_000  # GitHub refuses comments longer than 65,536 characters
 MAX_PAGES = 50  # of 100 comments each
-_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _MARKER = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -49,41 +47,6 @@ def with_marker(body: str, marker: str) -> str:
     return body
 
 
-@dataclass(frozen=True)
-class Settings:
-    api: str
-    repository: str
-    headers: dict
-
-    @staticmethod
-    def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
-        """GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.github.com), as GitHub Actions sets them."""
-        from .data.fetch import USER_AGENT, shown_url
-
-        env = os.environ if environ is None else environ
-        token = (env.get("GITHUB_TOKEN") or "").strip()
-        repository = (env.get("GITHUB_REPOSITORY") or "").strip()
-        api = (env.get("GITHUB_API_URL") or "").strip().rstrip("/") or DEFAULT_API_URL
-        if not token:
-            raise GitHubUnavailable(
-                "GITHUB_TOKEN is not set: set it to a token that may comment on the pull request "
-                "(in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions: pull-requests: write)"
-            )
-        if not _REPOSITORY.match(repository):
-            found = f" (found {repository[:60]!r})" if repository else ""
-            raise GitHubUnavailable(f"GITHUB_REPOSITORY must name the repository as OWNER/NAME{found}; GitHub Actions sets it")
-        parts = urlsplit(api)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise GitHubUnavailable(f"GITHUB_API_URL must be an http(s) address such as {DEFAULT_API_URL}, found {shown_url(api)[:80]!r}")
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28",
-            "User-Agent": USER_AGENT,
-        }
-        return Settings(api, repository, headers)
-
-
 def upsert_comment(pull_request: int, marker: str, body: str, author: str = BOT, environ: Mapping[str, str] | None = None) -> Posted:
     """Edit ``author``'s comment on ``pull_request`` that starts with the marker to ``body``; post it when there is none.
 
@@ -93,7 +56,10 @@ def upsert_comment(pull_request: int, marker: str, body: str, author: str = BOT,
 
     if not _MARKER.match(marker):
         raise BadMarker(f"a marker is written in lowercase letters, digits and hyphens, such as hcweb-changes, not {marker!r}")
-    settings = Settings.from_environment(environ)
+    settings = ApiSettings.from_environment(
+        "comment on the pull request (in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions: pull-requests: write)",
+        environ,
+    )
     body = with_marker(body, marker)
     base = f"{settings.api}/repos/{settings.repository}"
     with requests.Session() as http:
@@ -105,7 +71,7 @@ def upsert_comment(pull_request: int, marker: str, body: str, author: str = BOT,
         return Posted("created", _html_url(response))
 
 
-def _find(http, settings: Settings, url: str | None, marker: str, author: str, pull_request: int) -> int | None:
+def _find(http, settings: ApiSettings, url: str | None, marker: str, author: str, pull_request: int) -> int | None:
     line = marker_line(marker)
     origin = urlsplit(settings.api)[:2]
     for _page in range(MAX_PAGES):
@@ -131,7 +97,7 @@ def _find(http, settings: Settings, url: str | None, marker: str, author: str, p
     return None
 
 
-def _send(http, method: str, url: str, settings: Settings, payload: dict | None, pull_request: int, ok: tuple[int, ...]):
+def _send(http, method: str, url: str, settings: ApiSettings, payload: dict | None, pull_request: int, ok: tuple[int, ...]):
     import requests
 
     from .data.fetch import shown_url

@@ -155,6 +155,41 @@ def decisions(reviews: list[PullRequestReview]) -> dict[str, Decision]:
 # -- fetching from GitHub -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ApiSettings:
+    """Where GitHub's REST API is and how to call it, from the environment GitHub Actions sets."""
+
+    api: str
+    repository: str
+    headers: dict
+
+    @staticmethod
+    def from_environment(token_may: str, environ: Mapping[str, str] | None = None) -> ApiSettings:
+        """GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL (default https://api.github.com); ``token_may`` says
+        what the token must be allowed to do, for the message when there is none."""
+        from .data.fetch import USER_AGENT, shown_url
+
+        env = os.environ if environ is None else environ
+        token = (env.get("GITHUB_TOKEN") or "").strip()
+        repository = (env.get("GITHUB_REPOSITORY") or "").strip()
+        api = (env.get("GITHUB_API_URL") or "").strip().rstrip("/") or DEFAULT_API_URL
+        if not token:
+            raise GitHubUnavailable(f"GITHUB_TOKEN is not set: set it to a token that may {token_may}")
+        if not _REPOSITORY.match(repository):
+            found = f" (found {repository[:60]!r})" if repository else ""
+            raise GitHubUnavailable(f"GITHUB_REPOSITORY must name the repository as OWNER/NAME{found}; GitHub Actions sets it")
+        parts = urlsplit(api)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise GitHubUnavailable(f"GITHUB_API_URL must be an http(s) address such as {DEFAULT_API_URL}, found {shown_url(api)[:80]!r}")
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": "2022-11-28",
+            "User-Agent": USER_AGENT,
+        }
+        return ApiSettings(api, repository, headers)
+
+
 def fetch_reviews(pull_request: int, environ: Mapping[str, str] | None = None) -> list[PullRequestReview]:
     """Every review of pull request ``pull_request`` of ``$GITHUB_REPOSITORY``, following GitHub's pagination.
 
@@ -163,30 +198,16 @@ def fetch_reviews(pull_request: int, environ: Mapping[str, str] | None = None) -
     """
     import requests
 
-    from .data.fetch import USER_AGENT, shown_url
+    from .data.fetch import shown_url
 
-    env = os.environ if environ is None else environ
-    token = (env.get("GITHUB_TOKEN") or "").strip()
-    repository = (env.get("GITHUB_REPOSITORY") or "").strip()
-    api = (env.get("GITHUB_API_URL") or "").strip().rstrip("/") or DEFAULT_API_URL
-    if not token:
-        raise GitHubUnavailable(
-            "GITHUB_TOKEN is not set: set it to a token that may read the pull request (in a workflow: "
-            "env: GITHUB_TOKEN: ${{ github.token }}, with permissions: pull-requests: read), or pass --reviews FILE"
-        )
-    if not _REPOSITORY.match(repository):
-        found = f" (found {repository[:60]!r})" if repository else ""
-        raise GitHubUnavailable(f"GITHUB_REPOSITORY must name the repository as OWNER/NAME{found}; GitHub Actions sets it")
-    if urlsplit(api).scheme not in ("http", "https") or not urlsplit(api).netloc:
-        raise GitHubUnavailable(f"GITHUB_API_URL must be an http(s) address such as {DEFAULT_API_URL}, found {shown_url(api)[:80]!r}")
+    settings = ApiSettings.from_environment(
+        "read the pull request (in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions: "
+        "pull-requests: read), or pass --reviews FILE",
+        environ,
+    )
+    api, repository, headers = settings.api, settings.repository, settings.headers
     origin = _origin(api)
     url: str | None = f"{api}/repos/{repository}/pulls/{pull_request}/reviews?per_page={PER_PAGE}"
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Accept": "application/vnd.github+json",
-        "X-GitHub-Api-Version": "2022-11-28",
-        "User-Agent": USER_AGENT,
-    }
     reviews: list[PullRequestReview] = []
     with requests.Session() as http:
         for page in range(1, MAX_PAGES + 1):
