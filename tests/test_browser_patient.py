@@ -178,9 +178,21 @@ def requested_hosts() -> set[str]:
     return set()
 
 
+# The sites' own published hosts. A page with versions in other languages names each in the head with its full
+# address (hreflang alternates), and the theme asks each of them for a sitemap.xml (its language switch): on the
+# published site that is the site itself; here, where the sites are served from elsewhere, it is not recorded.
+OWN_HOSTS = {urlparse(CONTENT.providers[p].site_url or "").netloc for p in PROVIDERS} - {""}
+
+
+def _record(hosts: set[str], url: str) -> None:
+    address = urlparse(url)
+    if not (address.netloc in OWN_HOSTS and address.path.endswith("/sitemap.xml")):
+        hosts.add(address.netloc)
+
+
 def _context(browser, viewport: dict, hosts: set[str]):
     context = browser.new_context(viewport=viewport, locale="nb-NO")
-    context.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    context.on("request", lambda request: _record(hosts, request.url))
     return context
 
 
@@ -246,21 +258,30 @@ def test_treatment_pages_on_a_wide_screen_show_their_parts_in_order(desktop, req
 
 def _axe_pages(provider) -> dict[str, str]:
     overlay = sorted(provider.overlays, key=lambda o: (not o.department, o.rel))[0]
+    in_languages = {}  # a page in another language, and the Norwegian page it is a version of
+    for page in provider.pages:
+        if page.language:
+            original = next(p for p in provider.pages if p.path == page.path and p.language is None)
+            in_languages |= {f"page in {page.language}": page.url, f"page with a version in {page.language}": original.url}
     return {
         "home": urls.HOME.url,
         "treatment": overlay.url,
         "location": urls.location_url(provider.locations[0].id),
         "contact": urls.CONTACT.url,
         "events": urls.EVENTS.url,
+        **in_languages,
     }
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_axe_finds_no_wcag_violation(request, width: str, requested_hosts: set[str], sample_sites: str) -> None:
-    """Home, a treatment, a location, the contact and the events page of every site, with every fold-out open."""
+    """Home, a treatment, a location, the contact and the events page of every site, and its pages in other
+    languages with their Norwegian pages, with every fold-out open."""
     from axe_playwright_python.sync_playwright import Axe
 
     assert {CONTENT.providers[p].language for p in PROVIDERS} == {"nb", "nn"}, "axe must see a bokmål and a nynorsk site"
+    languages = {page.language for p in PROVIDERS for page in CONTENT.providers[p].pages}
+    assert {"en", "se"} <= languages, "axe must see a page in English and one in Northern Sámi"
     page = request.getfixturevalue(width)
     axe = Axe()
     found = {}

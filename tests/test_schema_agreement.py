@@ -88,7 +88,8 @@ def _samples() -> dict[str, list[dict]]:
         if f"{figure}_weeks" in f
     ]
     return {
-        "national-text": _front_matter(content.glob("common/*/*.md")),
+        "national-text": _front_matter(p for p in content.glob("common/*/*.md") if "." not in p.stem),
+        "translation": _front_matter(p for p in content.glob("common/*/*.md") if "." in p.stem),
         "overlay": _front_matter(overlays),
         "page": _front_matter(providers.glob("*/pages/**/*.md")),
         "event": _front_matter(providers.glob("*/events/*.md")),

@@ -21,13 +21,13 @@ from .diagnostics import Diagnostic
 from .documents import ContentLoader, front_matter_span, split_front_matter
 from .errors import HcwebError
 from .files import write_atomic
-from .model import NationalText, Overlay, Provider, ProviderPage, is_plausible
+from .model import NationalText, Overlay, Provider, ProviderPage, Translation, is_plausible, translation_key
 from .repo import Content, Repository
-from .resolve import expand_overlay
+from .resolve import NATIONAL_LANGUAGE, approved_by_owner, expand_overlay
 
 _PLAIN_SAFE = re.compile(r"^[A-Za-zÀ-ÿ0-9][^:#\n]*[^\s:#]$|^[A-Za-zÀ-ÿ]$")
 
-Document = NationalText | Overlay | ProviderPage
+Document = NationalText | Overlay | ProviderPage | Translation
 # The values to write in a block, in order: a text, a mapping (revisions), or None to remove the key.
 Values = dict[str, "str | dict[str, str] | None"]
 
@@ -67,6 +67,9 @@ def find_document(content: Content, rel: str) -> Document:
     for text in content.national.values():
         if text.rel == rel:
             return text
+    for translation in (t for by_language in content.translations.values() for t in by_language.values()):
+        if translation.rel == rel:
+            return translation
     for provider in content.providers.values():
         for document in (*provider.overlays, *provider.pages):
             if document.rel == rel:
@@ -75,7 +78,7 @@ def find_document(content: Content, rel: str) -> Document:
     if unread:
         first = unread[0]
         raise HcwebError(f"{first.path}:{first.line}: {first.message}")
-    raise BadArgument(f"{rel} is not a national text, a local overlay or a provider's page")
+    raise BadArgument(f"{rel} is not a national text, a translation of one, a local overlay or a provider's page")
 
 
 def unreadable_problems(content: Content, rel: str) -> list[Diagnostic]:
@@ -86,6 +89,9 @@ def unreadable_problems(content: Content, rel: str) -> list[Diagnostic]:
 def _provider_of(content: Content, document: Document) -> Provider | None:
     if isinstance(document, NationalText):
         return content.providers.get(document.owner or "")
+    if isinstance(document, Translation):  # a translation is approved by an expert of its source's owner
+        source = content.national.get(document.id)
+        return content.providers.get(source.owner or "") if source else None
     return content.providers.get(document.provider_id)
 
 
@@ -111,6 +117,9 @@ def _names(provider: Provider) -> str:
 def _specialties(content: Content, document: Document) -> set[str]:
     if isinstance(document, NationalText):
         return {document.specialty} - {None}
+    if isinstance(document, Translation):
+        source = content.national.get(document.id)
+        return {source.specialty} - {None} if source else set()
     if isinstance(document, Overlay):
         provider = content.providers[document.provider_id]
         included = expand_overlay(content, provider, document).included
@@ -139,6 +148,11 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
         values["revision"] = scalar(document.revision)
         values["safety"] = "true" if safety else None
         parts = [national_part(document)]
+    elif isinstance(document, Translation):
+        from .checks.translations import translation_part
+
+        values["revision"] = scalar(document.revision)
+        parts = [translation_part(document)]
     elif isinstance(document, Overlay):
         expansion = expand_overlay(content, provider, document)
         if expansion.problems:
@@ -147,6 +161,7 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
         revisions = {text_id: content.national[text_id].revision for text_id in sorted(expansion.included)}
         values["revisions"] = revisions
         values["local"] = scalar(document.local_hash(provider))
+        values["translations"] = overlay_translations(content, provider, expansion.included) or None
         parts = overlay_parts(document, provider, content.national, repo.git, branch, revisions)
     else:
         values["local"] = scalar(document.local_hash)
@@ -162,6 +177,21 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
             )
         )
     return values
+
+
+def overlay_translations(content: Content, provider: Provider, included) -> dict[str, str]:
+    """The translations an overlay's approval records: on a site in another language, for each national text it
+    includes, the translation into that language of the text's current revision, when the text's owner approved it.
+    (A translation nobody approved, or of another revision, is not recorded: the site shows the national text.)"""
+    if provider.language == NATIONAL_LANGUAGE:
+        return {}
+    found = {}
+    for text_id in sorted(included):
+        translation = content.translations.get(text_id, {}).get(provider.language)
+        text = content.national.get(text_id)
+        if translation and text and translation.source_revision == text.revision and approved_by_owner(content, translation):
+            found[translation_key(text_id, provider.language)] = translation.revision
+    return found
 
 
 def _check_date(on: dt.date, today: dt.date) -> None:
@@ -243,14 +273,19 @@ def _needs_record(content: Content, document: Document) -> bool:
     approval = document.approved
     if approval is None:
         return True
-    if isinstance(document, NationalText):
+    if isinstance(document, NationalText | Translation):
         return approval.revision != document.revision
     if isinstance(document, ProviderPage):
         return approval.local != document.local_hash
     provider = content.providers[document.provider_id]
     included = expand_overlay(content, provider, document).included
     current = {t: content.national[t].revision for t in included if t in content.national}
-    return approval.local != document.local_hash(provider) or any(approval.revisions.get(t) != r for t, r in current.items())
+    translations = overlay_translations(content, provider, included)
+    return (
+        approval.local != document.local_hash(provider)
+        or any(approval.revisions.get(t) != r for t, r in current.items())
+        or any(approval.translations.get(k) != r for k, r in translations.items())
+    )
 
 
 def _covers(content: Content, document: Document) -> set[str]:
@@ -272,6 +307,7 @@ def from_review(
     changed = changed_since(repo, base)
     content = repo.load()
     documents: list[Document] = [t for t in content.national.values() if not t.is_draft]
+    documents += [t for by_language in content.translations.values() for t in by_language.values()]
     for provider in content.providers.values():
         documents += [*provider.overlays, *provider.pages]
     approved: list[Approved] = []
@@ -280,12 +316,18 @@ def from_review(
     for document in sorted(documents, key=lambda d: d.rel):
         if not (_covers(content, document) & changed) or not _needs_record(content, document):
             continue
-        provider_id = _owner_at(repo, base, document) if isinstance(document, NationalText) else document.provider_id
+        if isinstance(document, NationalText):
+            provider_id = _owner_at(repo, base, document)
+        elif isinstance(document, Translation):
+            source = content.national.get(document.id)
+            provider_id = _owner_at(repo, base, source) if source else None
+        else:
+            provider_id = document.provider_id
         if provider_id not in people:
             people[provider_id] = repo.git.provider_at(base, provider_id or "")
         before = people[provider_id]
         name = before.person_by_login(login) if before else None
-        if name is None or (not isinstance(document, ProviderPage) and before.expert(name) is None):
+        if name is None or provider_id is None or (not isinstance(document, ProviderPage) and before.expert(name) is None):
             continue  # not this reviewer's to approve
         try:
             values = plan(repo, content, document, name, on, today)

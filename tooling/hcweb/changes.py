@@ -1,5 +1,5 @@
-"""What changed in an overlay since its experts approved it: the national texts it includes (body and shown
-front matter), and its own text and snippets."""
+"""What changed in an overlay since its experts approved it (the national texts it includes, body and shown
+front matter, and its own text and snippets), and in a translation's source since the revision it renders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import yaml
 
 from .documents import split_front_matter
 from .errors import HcwebError
-from .model import NationalText, Overlay
+from .model import NationalText, Overlay, Translation
 from .repo import Content, NotPinnable, Repository
 from .resolve import expand_overlay
 from .revisions import NATIONAL_SHOWN, OVERLAY_SHOWN, included_snippets, overlay_local
@@ -160,3 +160,26 @@ def _local_files(meta: dict, body: str, rel: str, read, snippets_dir: str) -> di
     for name, snippet in included_snippets(body, read):
         files[f"{snippets_dir}{name}.md"] = snippet
     return files
+
+
+def translation_changes(repo: Repository, content: Content, translation: Translation) -> TextChanges:
+    """What changed in a translation's source since the revision it renders (``translates.revision``): the sections
+    and shown front matter to bring the translation up to date with."""
+    text = content.national.get(translation.id)
+    if text is None:
+        raise HcwebError(f"{translation.rel}: there is no national text '{translation.id}' for it to translate")
+    recorded = translation.source_revision
+    result = TextChanges(text.id, recorded, text.revision)
+    if recorded is None:
+        result.sections = section_diff(text.id, "", text.body, "not translated", f"now {text.revision}")
+        return result
+    if recorded == text.revision:
+        return result
+    pinned = repo.git.find_revision(text.rel, recorded, content.policy.main_branch)
+    if isinstance(pinned, NotPinnable):
+        raise HcwebError(f"{translation.rel}: the revision {recorded} of '{text.id}' that it translates cannot be shown: {pinned.reason}")
+    result.revision_date = pinned.date.isoformat()
+    old, new = f"translated {recorded}", f"now {text.revision}"
+    result.sections = section_diff(text.id, pinned.body, text.body, old, new)
+    result.fields = field_diff(f"{text.id} (front matter)", pinned.meta, text.meta, NATIONAL_SHOWN, old, new)
+    return result

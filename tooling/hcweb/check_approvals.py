@@ -28,11 +28,12 @@ from .errors import HcwebError
 from .github_reviews import CHANGES_REQUESTED, DISMISSED, Decision, PullRequestReview, decisions
 from .model import Provider, parse_date, text
 from .repo import GitView, Repository
-from .revisions import included_snippets, national_revision, overlay_local, page_local
+from .revisions import included_snippets, national_revision, overlay_local, page_local, translation_revision
 
-NATIONAL, REVIEW, OVERLAY, PAGE = "national", "review", "overlay", "page"
+NATIONAL, REVIEW, OVERLAY, PAGE, TRANSLATION = "national", "review", "overlay", "page", "translation"
 _NOT_OVERLAYS = ("pages", "snippets", "events")
 _COMMON_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TRANSLATION_KEY = re.compile(r"^(?P<text>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)\.(?P<language>[a-z]{2,3})$")
 _PROVIDER_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -47,7 +48,7 @@ class Record:
     """An approval or review record that is new or changed since the base."""
 
     rel: str
-    kind: str  # NATIONAL, REVIEW (a national text's professional review), OVERLAY or PAGE
+    kind: str  # NATIONAL, REVIEW (a national text's professional review), TRANSLATION, OVERLAY or PAGE
     data: Any  # the record as written now
     line: int  # of the key, or of the first sub-key that changed
     provider_id: str | None  # whose experts may back it
@@ -135,7 +136,7 @@ def classify(rel: str) -> tuple[str, str | None] | None:
     if not rel.endswith(".md") or len(parts) < 4 or parts[0] != "content":
         return None
     if parts[1] == "common" and len(parts) == 4:
-        return NATIONAL, None
+        return (TRANSLATION, None) if _TRANSLATION_KEY.match(rel[len("content/common/") : -len(".md")]) else (NATIONAL, None)
     if parts[1] != "providers" or len(parts) < 5:
         return None
     if parts[3] == "pages":
@@ -168,7 +169,12 @@ def changed_records(repo: Repository, handle: git.Repo, base_commit: str) -> lis
             if value is None or value == old:
                 continue
             # A text's owner as it was before the pull request: moving a text to another owner is the old owner's to approve.
-            owner = (text(old_meta, "owner") or text(meta, "owner")) if file_kind == NATIONAL else provider_id
+            if file_kind == NATIONAL:
+                owner = text(old_meta, "owner") or text(meta, "owner")
+            elif file_kind == TRANSLATION:
+                owner = _source_owner(repo, base_commit, rel)  # a translation is approved by the source's owner
+            else:
+                owner = provider_id
             records.append(Record(rel, record_kind, value, changed_line(now, key, value, old), owner, now))
     return records
 
@@ -274,7 +280,7 @@ class Judge:
     # -- who may back the record ------------------------------------------------------------
 
     def _missing_field(self, record: Record, data: dict) -> str | None:
-        needed = {NATIONAL: "revision", OVERLAY: "local", PAGE: "local"}.get(record.kind)
+        needed = {NATIONAL: "revision", TRANSLATION: "revision", OVERLAY: "local", PAGE: "local"}.get(record.kind)
         if needed and not isinstance(data.get(needed), (str, int)):
             return (
                 f"the approval records no '{needed}' hash, so it does not say what was approved; "
@@ -365,6 +371,9 @@ class Judge:
         meta = then.data if isinstance(then.data, dict) else {}
         if record.kind == NATIONAL:
             return _compare("the text", national_revision(meta, then.body), str(data["revision"]), "revision")
+        if record.kind == TRANSLATION:
+            language = _TRANSLATION_KEY.match(record.rel[len("content/common/") : -len(".md")])["language"]
+            return _compare("the translation", translation_revision(meta, then.body, language), str(data["revision"]), "revision")
         if record.kind == REVIEW:
             now = record.source.data if isinstance(record.source.data, dict) else {}
             return _compare("the text", national_revision(meta, then.body), national_revision(now, record.source.body), "revision", "now")
@@ -381,6 +390,8 @@ class Judge:
         files += [f"{snippets}/{name}.md" for name, _ in included_snippets(record.source.body, lambda n: self._snippet_now(snippets, n))]
         revisions = data.get("revisions") if isinstance(data.get("revisions"), dict) else {}
         files += [f"content/common/{text_id}.md" for text_id in revisions if isinstance(text_id, str) and _COMMON_ID.match(text_id)]
+        translations = data.get("translations") if isinstance(data.get("translations"), dict) else {}
+        files += [f"content/common/{key}.md" for key in translations if isinstance(key, str) and _TRANSLATION_KEY.match(key)]
         return files
 
     def _snippet_now(self, folder: str, name: str) -> str | None:
@@ -436,12 +447,42 @@ class Judge:
                 continue
             national_meta = national.data if isinstance(national.data, dict) else {}
             found.append(_compare(text_id, national_revision(national_meta, national.body), str(revision), "revision"))
+        translations = data.get("translations") if isinstance(data.get("translations"), dict) else {}
+        for key, revision in translations.items():
+            match = _TRANSLATION_KEY.match(key) if isinstance(key, str) else None
+            if match is None:
+                found.append(f"while the record names '{key}', which is not a translation (a text id, a dot and a language)")
+                continue
+            translation = self._file(commit, f"content/common/{key}.md")
+            if translation is None:
+                found.append(f"where the translation {key} did not exist")
+                continue
+            translation_meta = translation.data if isinstance(translation.data, dict) else {}
+            shown = translation_revision(translation_meta, translation.body, match["language"])
+            found.append(_compare(f"the translation {key}", shown, str(revision), "revision"))
         differences = [item for item in found if item]
         return " and ".join(differences) if differences else None
 
 
 # An approval recorded before the review may be some days older than it (written with hcweb approve, then reviewed).
 RECORD_BEFORE_REVIEW_DAYS = 30
+
+
+def _source_owner(repo: Repository, base_commit: str, rel: str) -> str | None:
+    """The owner of the national text a translation translates, as it was at the base (else as it is now)."""
+    source = rel.rsplit(".", 2)[0] + ".md"
+    for raw in (repo.git.file_at(base_commit, source), _read_now(repo, source)):
+        if raw is not None:
+            data = split_front_matter(raw, source).data
+            owner = text(data, "owner") if isinstance(data, dict) else None
+            if owner:
+                return owner
+    return None
+
+
+def _read_now(repo: Repository, rel: str) -> str | None:
+    path = repo.root / rel
+    return path.read_text(encoding="utf-8", errors="replace") if path.is_file() and not path.is_symlink() else None
 
 
 def _dated(record: Record, data: dict, decision: Decision) -> Diagnostic | None:

@@ -316,22 +316,37 @@ def _print_diff(lines: list[str]) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_context
 def diff(obj: Context, path: Path) -> None:
-    """Show what changed in an overlay since it was approved.
+    """Show what changed in an overlay since it was approved, or in a translation's source since it was translated.
 
     The national texts it includes, section by section and their shown front
-    matter, and its own text and snippets, as unified diffs. Exits 0 when nothing
+    matter, and its own text and snippets, as unified diffs. For a translation
+    (content/common/<collection>/<slug>.<language>.md): what changed in the national
+    text since the revision it translates (translates.revision). Exits 0 when nothing
     changed and 1 when there is something to re-evaluate.
     """
     from .approve import find_document
-    from .changes import local_changes, overlay_changes
-    from .model import Overlay
+    from .changes import local_changes, overlay_changes, translation_changes
+    from .model import Overlay, Translation
 
     repo = obj.repo
     rel = repo.argument_rel(path)
     content = repo.load()
     document = find_document(content, rel)
+    if isinstance(document, Translation):
+        text = translation_changes(repo, content, document)
+        if not text.changed:
+            click.echo(f"{rel}: up to date: it translates the current revision of {text.text_id} ({text.current})")
+            return
+        since = f"translated revision {text.approved}, committed {text.revision_date}" if text.approved else "no revision translated"
+        click.secho(f"{text.text_id}: changed since this translation ({since}; now {text.current})", bold=True)
+        _print_diff(text.fields)
+        for section in text.sections:
+            _print_diff(section.diff)
+        sys.exit(1)
     if not isinstance(document, Overlay):
-        raise click.UsageError("hcweb diff compares an overlay with the national texts it includes; give an overlay")
+        raise click.UsageError(
+            "hcweb diff compares an overlay with the national texts it includes, or a translation with its source; give one of those"
+        )
     changed = False
     local = local_changes(repo, content, document)
     if local.changed:
@@ -394,6 +409,27 @@ def new_national(obj: Context, common_id: str, owner: str, title: str) -> None:
     click.echo(f"created {repo.rel(path)} as a draft: write it, remove 'status: draft' and have it approved")
 
 
+@cli.command("translate")
+@click.argument("common_id", metavar="COMMON_ID")
+@click.option(
+    "--to", "language", required=True, metavar="LANGUAGE", help="The language to translate into, from hcweb.yml languages, e.g. nn."
+)
+@pass_context
+def translate_command(obj: Context, common_id: str, language: str) -> None:
+    """Scaffold a translation of national text COMMON_ID: content/common/<collection>/<slug>.<LANGUAGE>.md with every
+    section heading and id, the source text in a comment under each, and translates.revision set. Never overwrites."""
+    from .translate import translate
+
+    if not COMMON_ID.match(common_id):
+        raise click.BadParameter("write the id as collection/slug, e.g. treatments/hip-replacement", param_hint="COMMON_ID")
+    repo = obj.repo
+    path = translate(repo, repo.load(), common_id, language)
+    click.echo(
+        f"created {repo.rel(path)}: translate the title, summary and each section (the source is in the comments), "
+        f"then have an expert of the text's owner run 'hcweb approve {repo.rel(path)} --by NAME'"
+    )
+
+
 @cli.command("codeowners")
 @click.option("--check", is_flag=True, help="Only check that .github/CODEOWNERS is up to date (exit 1 if not).")
 @pass_context
@@ -415,7 +451,7 @@ def codeowners_command(obj: Context, check: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["reviews", "adoption", "stale", "review-issue"]))
+@click.argument("kind", type=click.Choice(["reviews", "adoption", "stale", "translations", "review-issue"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
 @click.option(
     "--github-output",
@@ -426,7 +462,9 @@ def codeowners_command(obj: Context, check: bool) -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help=TODAY_HELP)
 @pass_context
 def report(obj: Context, kind: str, fmt: str, output_name: str | None, today: dt.datetime | None) -> None:
-    """Coordinator reports: reviews due, adoption of national texts, stale local approvals.
+    """Coordinator reports: reviews due, adoption of national texts, stale local approvals, translations.
+
+    translations: per national text and language in hcweb.yml, current / stale (days) / unapproved / missing.
 
     review-issue is the body of the weekly "reviews due" issue in Markdown: the reviews overdue or
     due soon and the stale local approvals, with the experts to ask.
@@ -448,6 +486,8 @@ def report(obj: Context, kind: str, fmt: str, output_name: str | None, today: dt
         result = reports.reviews(content, day)
     elif kind == "adoption":
         result = reports.adoption(content, repo.git)
+    elif kind == "translations":
+        result = reports.translations(content, day)
     else:
         result = reports.stale(content, repo.git, day)
     if fmt == "table" and sys.stdout.isatty():

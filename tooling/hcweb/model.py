@@ -14,9 +14,9 @@ from functools import cached_property
 from typing import Any
 
 from .documents import FrontMatterFile, LineMap
-from .revisions import national_revision, overlay_local, page_local
+from .revisions import national_revision, overlay_local, page_local, translation_revision
 from .sections import Section, split_sections
-from .urls import page_path, slug, url_of
+from .urls import page_path, provider_page_path, slug, url_of
 
 
 def text(data: Any, key: str) -> str | None:
@@ -133,12 +133,15 @@ class Approval:
     local: str | None = None  # overlays and pages: the local hash
     revision: str | None = None  # national texts: the revision approved
     safety: bool = False  # national texts: a safety correction, published everywhere at once
+    # overlays: "<national text id>.<language>" -> the revision of that translation approved (translation_key)
+    translations: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: Any) -> Approval | None:
         if not isinstance(data, dict):
             return None
         revisions = {str(k): str(v) for k, v in mapping(data, "revisions").items() if isinstance(v, str)}
+        translations = {str(k): str(v) for k, v in mapping(data, "translations").items() if isinstance(v, str)}
         return cls(
             text(data, "by"),
             parse_date(data.get("on")),
@@ -146,7 +149,13 @@ class Approval:
             text(data, "local"),
             text(data, "revision"),
             data.get("safety") is True,
+            translations,
         )
+
+
+def translation_key(text_id: str, language: str) -> str:
+    """How an overlay's ``approved.translations`` names a translation: like its file, e.g. treatments/x.nn."""
+    return f"{text_id}.{language}"
 
 
 @dataclass(frozen=True)
@@ -261,6 +270,52 @@ class NationalText(Document):
 
 
 @dataclass
+class Translation(Document):
+    """A translation of a national text: content/common/<collection>/<slug>.<language>.md.
+
+    It has its own title, summary, body and approval (by an expert of the source's owner); everything else a
+    page shows (owner, responsible, type, specialty, helsenorge, choose_location) is the source's.
+    """
+
+    id: str = ""  # the source's id, e.g. treatments/hip-replacement
+    language: str = ""
+
+    @property
+    def collection(self) -> str:
+        return self.id.split("/", 1)[0]
+
+    @property
+    def title(self) -> str:
+        return text(self.meta, "title") or self.id
+
+    @property
+    def summary(self) -> str:
+        return text(self.meta, "summary") or ""
+
+    @property
+    def source_revision(self) -> str | None:
+        """``translates.revision``: the revision of the source this translation renders."""
+        return text(mapping(self.meta, "translates"), "revision")
+
+    @cached_property
+    def approved(self) -> Approval | None:
+        return Approval.from_data(self.meta.get("approved"))
+
+    @cached_property
+    def revision(self) -> str:
+        """The translation's own revision hash: its language, body and shown fields (revisions.translation_revision)."""
+        return translation_revision(self.meta, self.body, self.language)
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether its approval records exactly this revision (who approved it is checked by validate)."""
+        return bool(self.approved and self.approved.revision == self.revision)
+
+    def sections(self) -> tuple[str, list[Section]]:
+        return split_sections(self.body, self.body_line)
+
+
+@dataclass
 class Overlay(Document):
     """A provider's page of a national text, served at /<collection path>/<url slug>/."""
 
@@ -329,14 +384,17 @@ def _snippet_body(provider: Provider, name: str) -> str | None:
 @dataclass
 class ProviderPage(Document):
     provider_id: str = ""
-    path: str = ""  # under pages/, without .md, e.g. "om-oss" or "rettigheter/index"
+    path: str = ""  # under pages/, without .md and language, e.g. "om-oss" or "rettigheter/index"
+    language: str | None = None  # pages/<name>.<language>.md: that page in another language; None: the site's own
+
+    @property
+    def docs_path(self) -> str:
+        """The page's file in the docs folder: ``om-oss.md``; in another language ``en/om-oss.md`` (urls.py)."""
+        return provider_page_path(self.path, self.language)
 
     @property
     def url(self) -> str:
-        parts = self.path.split("/")
-        if parts[-1] == "index":
-            parts = parts[:-1]
-        return "/" + "".join(f"{part}/" for part in parts)
+        return url_of(self.docs_path)
 
     @property
     def title(self) -> str:
@@ -608,6 +666,7 @@ class Policy:
     main_branch: str = "main"
     stale_max_days: int = 90
     coordinators_team: str | None = None
+    languages: tuple[str, ...] = ()  # the languages national texts may be translated into (hcweb.yml languages)
 
     @classmethod
     def from_data(cls, data: Any) -> Policy:
@@ -642,6 +701,7 @@ class Policy:
             main_branch=text(data, "main_branch") or defaults.main_branch,
             stale_max_days=number("stale_max_days"),
             coordinators_team=text(data, "coordinators_team"),
+            languages=tuple(dict.fromkeys(item for item in items(data, "languages") if isinstance(item, str) and item)),
             **{
                 key: limit(key)
                 for key in ("max_file_bytes", "max_include_depth", "max_includes_per_page", "max_heading_level", "max_headings_per_file")

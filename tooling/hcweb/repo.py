@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import HcwebError, RepositoryNotFound, ShallowClone
-from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Redirects, Snippet
-from .revisions import national_revision
+from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Redirects, Snippet, Translation
+from .revisions import national_revision, translation_revision
 from .schema import Schemas
+from .urls import split_language
 
 POLICY_FILE = "hcweb.yml"
 PROVIDER_FILE = "provider.yml"
@@ -27,6 +29,7 @@ REDIRECTS_FILE = "redirects.yml"  # addresses the provider's site once published
 PROVIDER_FOLDERS = ("pages", "snippets", "events")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
 CONTENT_FOLDERS = ("common", "providers", "media")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")  # the language part of a translation's file name, e.g. nn in x.nn.md
 
 
 class OutsideRepository(HcwebError):
@@ -41,6 +44,7 @@ class Content:
 
     policy: Policy
     national: dict[str, NationalText] = field(default_factory=dict)
+    translations: dict[str, dict[str, Translation]] = field(default_factory=dict)  # national text id -> language -> it
     providers: dict[str, Provider] = field(default_factory=dict)
     media: dict[str, MediaFile] = field(default_factory=dict)
     snapshots: Snapshots = field(default_factory=Snapshots)
@@ -249,6 +253,29 @@ class GitView:
                 "pull request's intermediate commits, on a side branch, or without the owner's approval"
             )
         return NotPinnable("no committed version of the text has this revision")
+
+    def translation_versions(self, rel: str, language: str, source_rel: str, branch: str = "main") -> list[PinnedRevision]:
+        """Every version of the translation ``rel`` on the main line that an expert of its source's owner approved (as
+        the source and provider.yml read in that commit), newest first. ``revision`` is the translation's own."""
+        key = (rel, branch)
+        if key not in self._versions:
+            found = []
+            for commit, day in self._main_line(branch).get(rel, []):
+                text = self.file_at(commit, rel)
+                source_text = self.file_at(commit, source_rel)
+                if text is None or source_text is None:
+                    continue
+                source = split_front_matter(text, rel)
+                meta = source.data if isinstance(source.data, dict) else {}
+                approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
+                revision = translation_revision(meta, source.body, language)
+                owner_meta = split_front_matter(source_text, source_rel).data
+                if approved.get("revision") == revision and self._owner_expert_at(
+                    commit, owner_meta if isinstance(owner_meta, dict) else {}, approved.get("by")
+                ):
+                    found.append(PinnedRevision(commit, day, meta, source.body, source.body_line, revision, False))
+            self._versions[key] = found
+        return self._versions[key]
 
     def safety_after(self, rel: str, pinned: PinnedRevision, branch: str = "main") -> PinnedRevision | None:
         """The newest safety correction of ``rel`` approved on the main line after ``pinned``, if any."""
@@ -520,11 +547,31 @@ class Repository:
                 content.problems.append(error(rel, 1, "layout", "a national text must be content/common/<collection>/<slug>.md"))
                 continue
             collection, slug = parts[0], path.stem
+            language = None
+            if "." in slug:
+                slug, _, language = slug.rpartition(".")
+                if not _LANGUAGE.match(language) or "." in slug:
+                    content.problems.append(
+                        error(
+                            rel,
+                            1,
+                            "layout",
+                            "a translation is named <slug>.<language>.md with a language code from hcweb.yml languages, "
+                            "e.g. hip-replacement.nn.md",
+                        )
+                    )
+                    continue
             if collection not in content.policy.collections:
                 known = ", ".join(content.policy.collections)
                 content.problems.append(
                     error(rel, 1, "unknown-collection", f"'{collection}' is not a collection in hcweb.yml (known: {known})")
                 )
+            if language is not None:
+                source = self._read_markdown(path, "translation", content.problems)
+                if source is not None:
+                    translation = Translation(rel, source, id=f"{collection}/{slug}", language=language)
+                    content.translations.setdefault(translation.id, {})[language] = translation
+                continue
             source = self._read_markdown(path, "national-text", content.problems)
             if source is not None:
                 text_id = f"{collection}/{slug}"
@@ -575,8 +622,9 @@ class Repository:
             if folder == "pages":
                 source = self._read_markdown(path, "page", problems)
                 if source:
-                    page_path = "/".join((*parts[1:-1], stem))
-                    provider.pages.append(ProviderPage(rel, source, provider_id=provider.id, path=page_path))
+                    name, language = split_language(stem)  # pages/<name>.<language>.md: the page in another language
+                    page_path = "/".join((*parts[1:-1], name))
+                    provider.pages.append(ProviderPage(rel, source, provider_id=provider.id, path=page_path, language=language))
             elif len(parts) != 2:
                 problems.append(error(rel, 1, "layout", f"'{folder}/' holds files directly, not sub-folders"))
             elif folder == "snippets":

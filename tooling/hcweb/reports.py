@@ -1,4 +1,4 @@
-"""Coordinator reports: reviews due, who uses which text, stale local approvals."""
+"""Coordinator reports: reviews due, who uses which text, stale local approvals, translations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from .model import Provider
+from .model import NationalText, Provider
 from .repo import Content, GitView
 
 
@@ -209,3 +209,51 @@ def review_issue(reviews_due: Report, stale_approvals: Report) -> IssueBody:
     else:
         lines.append("None.")
     return IssueBody("\n".join(lines) + "\n", len(due) + len(stale_rows))
+
+
+# -- translations -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    """How far a national text's translation into one language has come: current, stale (since how many days),
+    unapproved (its wording waits for the owner's approval) or missing."""
+
+    state: str  # current | stale | unapproved | missing
+    days: int | None = None  # stale: days since the owner approved the source revision it has not caught up with
+    rel: str | None = None  # the translation's file, when there is one
+
+    def label(self) -> str:
+        """As the report and the dashboard say it: current, stale (12 days), unapproved, missing."""
+        return f"stale ({self.days} days)" if self.state == "stale" and self.days is not None else self.state
+
+
+def translation_state(content: Content, text: NationalText, language: str, today: dt.date) -> TranslationState:
+    """The translation of ``text`` into ``language`` measured against the source's current approved revision."""
+    from .resolve import approved_by_owner
+
+    translation = content.translations.get(text.id, {}).get(language)
+    if translation is None:
+        return TranslationState("missing")
+    approval = text.approved
+    source_approved = approval is not None and approval.revision == text.revision
+    if source_approved and translation.source_revision != text.revision:
+        since = (today - approval.on).days if approval.on else None
+        return TranslationState("stale", max(since, 0) if since is not None else None, translation.rel)
+    if not approved_by_owner(content, translation):
+        return TranslationState("unapproved", None, translation.rel)
+    return TranslationState("current", None, translation.rel)
+
+
+def translations(content: Content, today: dt.date) -> Report:
+    """Per published national text and language in hcweb.yml: current / stale (N days) / unapproved / missing."""
+    languages = list(content.policy.languages)
+    rows = []
+    for text in sorted(content.national.values(), key=lambda t: t.id):
+        if text.is_draft:
+            continue
+        row: dict = {"text": text.id, "owner": text.owner}
+        for language in languages:
+            row[language] = translation_state(content, text, language, today).label()
+        rows.append(row)
+    return Report(["text", "owner", *languages], rows, f"Translations of national texts as of {today.isoformat()}")

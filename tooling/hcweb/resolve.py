@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .diagnostics import Diagnostic, error
 from .documents import editor_lines
-from .model import NationalText, Person, Provider, items, mapping
+from .model import NationalText, Person, Provider, Translation, items, mapping, translation_key
 from .model import text as text_field
 from .repo import Content, GitView, NotPinnable
 from .sections import SECTION_ID, directives, headings, split_sections
@@ -48,6 +48,7 @@ class Expansion:
     anchors: list[Anchor] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     count: int = 0  # includes expanded so far
+    translations: dict[str, ShownTranslation] = field(default_factory=dict)  # national id -> the translation shown of it
 
 
 class Resolver:
@@ -273,11 +274,162 @@ def approved_bodies(overlay, content: Content, history: GitView | None) -> BodyL
 def expand_overlay(content: Content, provider: Provider, overlay, history: GitView | None = None) -> Expansion:
     """The overlay's page; with ``history``, national texts at their approved revisions.
 
+    On a site in another language than the national texts', each national text is shown in the site's language
+    where overlay_translation finds a translation the provider may publish (Expansion.translations).
     Expanded once per overlay and mode, then shared by every check and the build.
     """
     key = (overlay.rel, history is not None)
     if key not in content.expansions:
         body, first_line = overlay_body(overlay)
         body_of = approved_bodies(overlay, content, history) if history is not None else current_body
-        content.expansions[key] = Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
+        used: dict[str, ShownTranslation] = {}
+        if provider.language != NATIONAL_LANGUAGE:
+            body_of = _translated(content, overlay, provider.language, history, body_of, used)
+        expansion = Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
+        expansion.translations = used
+        expansion.files |= {shown.translation.rel for shown in used.values()}
+        content.expansions[key] = expansion
     return content.expansions[key]
+
+
+# -- translations -----------------------------------------------------------------------------------
+
+# The language national texts are written in; on a site in another language they are shown translated when they can be.
+NATIONAL_LANGUAGE = "nb"
+
+
+@dataclass(frozen=True)
+class ShownTranslation:
+    """A translation of a national text as a site shows it: the one in the tree, or an approved earlier version."""
+
+    translation: Translation
+    meta: dict
+    body: str
+    body_line: int
+    revision: str  # the translation's own revision shown
+    committed: dt.date | None = None  # a pinned version: when it was committed on the main line
+
+    @property
+    def language(self) -> str:
+        return self.translation.language
+
+    @property
+    def source_revision(self) -> str | None:
+        return text_field(mapping(self.meta, "translates"), "revision")
+
+    @property
+    def title(self) -> str:
+        return text_field(self.meta, "title") or self.translation.id
+
+    @property
+    def summary(self) -> str:
+        return text_field(self.meta, "summary") or ""
+
+    @property
+    def pinned(self) -> bool:
+        return self.revision != self.translation.revision
+
+
+def current_translation(translation: Translation) -> ShownTranslation:
+    return ShownTranslation(translation, translation.meta, translation.body, translation.body_line, translation.revision)
+
+
+def approved_by_owner(content: Content, translation: Translation) -> bool:
+    """Whether the translation in the tree is approved at its current revision by an expert of its source's owner."""
+    text = content.national.get(translation.id)
+    owner = content.providers.get(text.owner or "") if text else None
+    approval = translation.approved
+    if owner is None or approval is None or approval.revision != translation.revision:
+        return False
+    expert = owner.expert(approval.by)
+    return expert is not None and expert.may_approve(text.specialty)
+
+
+def shown_translation(
+    content: Content,
+    text_id: str,
+    language: str,
+    source_revision: str,
+    recorded: str | None = None,
+    history: GitView | None = None,
+) -> ShownTranslation | None:
+    """The translation of ``text_id`` into ``language`` that renders exactly ``source_revision``, as an expert of the
+    text's owner approved it; None when there is none (the page then shows the national text itself).
+
+    - ``recorded`` (a provider's approval of the translation): only that translation revision; None: any approved one;
+    - the translation in the tree first; with ``history``, else an approved version on the main line (first-parent
+      history, as GitView.find_revision), the oldest commit of a recorded revision, the newest otherwise.
+    A translation nobody approved, or one of another source revision (a stale one), is never returned: fail closed.
+    """
+    translation = content.translations.get(text_id, {}).get(language)
+    text = content.national.get(text_id)
+    if translation is None or text is None:
+        return None
+    if (
+        translation.source_revision == source_revision
+        and recorded in (None, translation.revision)
+        and approved_by_owner(content, translation)
+    ):
+        return current_translation(translation)
+    if history is None:
+        return None
+    versions = [
+        version
+        for version in history.translation_versions(translation.rel, language, text.rel, content.policy.main_branch)
+        if (recorded is None or version.revision == recorded)
+        and text_field(mapping(version.meta, "translates"), "revision") == source_revision
+    ]
+    if not versions:
+        return None
+    chosen = versions[-1] if recorded is not None else versions[0]
+    return ShownTranslation(translation, chosen.meta, chosen.body, chosen.body_line, chosen.revision, chosen.date)
+
+
+def overlay_translation(
+    content: Content, overlay, text: NationalText, source_revision: str, language: str, history: GitView | None
+) -> ShownTranslation | None:
+    """What an overlay's page shows of ``text`` in ``language``, the one place it is decided: the translation its
+    provider's approval records (``approved.translations``), at the source revision shown, approved by the owner.
+
+    Without ``history`` (a preview of the working tree, never published) the current translation of the current
+    source revision, approved or not.
+    """
+    if language == NATIONAL_LANGUAGE:
+        return None
+    if history is None:
+        translation = content.translations.get(text.id, {}).get(language)
+        if translation is not None and translation.source_revision == source_revision:
+            return current_translation(translation)
+        return None
+    approval = overlay.approved
+    recorded = approval.translations.get(translation_key(text.id, language)) if approval else None
+    if recorded is None:
+        return None  # the provider has not approved a translation: never published unapproved
+    return shown_translation(content, text.id, language, source_revision, recorded, history)
+
+
+def _translated(
+    content: Content, overlay, language: str, history: GitView | None, body_of: BodyLookup, used: dict[str, ShownTranslation]
+) -> BodyLookup:
+    """``body_of`` with each national text's body replaced by its translation where overlay_translation finds one."""
+    branch = content.policy.main_branch
+    approval = overlay.approved
+
+    def translated(text: NationalText) -> tuple[str, int] | None:
+        found = body_of(text)
+        if found is None:
+            return None
+        if history is None:
+            source_revision = text.revision
+        else:
+            shown = shown_text(text, approval.revisions.get(text.id) if approval else None, history, branch)
+            if isinstance(shown, NotPinnable):
+                return found
+            source_revision = shown.revision
+        translation = overlay_translation(content, overlay, text, source_revision, language, history)
+        if translation is None:
+            return found
+        used[text.id] = translation
+        return translation.body, translation.body_line
+
+    return translated

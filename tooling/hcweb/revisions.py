@@ -25,6 +25,9 @@ from .sections import directives
 NATIONAL_SHOWN = ("title", "summary", "responsible", "owner", "type", "helsenorge", "choose_location", "specialty")
 OVERLAY_SHOWN = ("uses", "title", "department", "locations")
 PAGE_SHOWN = ("title", "summary", "responsible")
+# A translation shows its own title, summary and body; ``translates`` (the source revision it renders) is part of
+# what its approval covers. Owner, responsible, type, specialty, helsenorge and choose_location are the source's.
+TRANSLATION_SHOWN = ("title", "summary", "translates")
 
 HASH = re.compile(r"^[0-9a-f]{12}$")
 _SNIPPET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -57,6 +60,11 @@ def shown_fields(meta: Any, fields: tuple[str, ...]) -> str:
 def national_revision(meta: Any, body: str) -> str:
     """The revision hash of a national text: its shown front matter and its body."""
     return _digest(("national", shown_fields(meta, NATIONAL_SHOWN), normalised(body)))
+
+
+def translation_revision(meta: Any, body: str, language: str) -> str:
+    """The revision hash of a translation of a national text: its language, shown front matter and body."""
+    return _digest(("translation", language, shown_fields(meta, TRANSLATION_SHOWN), normalised(body)))
 
 
 def page_local(meta: Any, body: str) -> str:

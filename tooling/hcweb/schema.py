@@ -24,6 +24,7 @@ from .errors import HcwebError
 SCHEMA_NAMES = (
     "common",
     "national-text",
+    "translation",
     "overlay",
     "page",
     "event",

@@ -90,6 +90,30 @@ def legacy_location_url(location_id: str) -> str:
     return f"/{LEGACY_LOCATIONS_FOLDER}/{location_id}/"
 
 
+# A page in another language than the site's: ``pages/<name>.<language>.md`` beside ``pages/<name>.md``, and
+# ``<collection>/<slug>.<language>.md`` beside an overlay. The language is a lowercase ISO 639 code (en, se, pl).
+_LANGUAGE_SUFFIX = re.compile(r"^(?P<name>.+)\.(?P<language>[a-z]{2,3})$")
+
+
+def split_language(stem: str) -> tuple[str, str | None]:
+    """A file name without .md as (name, language): ``samiske-pasienter.se`` -> (``samiske-pasienter``, ``se``);
+    ``om-oss`` -> (``om-oss``, None), a page in the site's own language."""
+    match = _LANGUAGE_SUFFIX.match(stem)
+    return (match["name"], match["language"]) if match else (stem, None)
+
+
+def in_language(path: str, language: str | None) -> str:
+    """The docs file of a page in another language: under a folder named by its language code, the rest of the
+    address as the Norwegian page's, so that both read alike: ``samiske-pasienter.md`` and ``se`` ->
+    ``se/samiske-pasienter.md`` (served at /se/samiske-pasienter/). In the site's own language (None): ``path``."""
+    return f"{language}/{path}" if language else path
+
+
+def provider_page_path(path: str, language: str | None = None) -> str:
+    """The docs file of a provider's own page: ``pages/om-oss.md`` -> ``om-oss.md``; ``pages/om-oss.en.md`` -> ``en/om-oss.md``."""
+    return in_language(f"{path}.md", language)
+
+
 def page_path(folder: str, slug: str) -> str:
     """The docs file of a national text's page: ``behandlinger`` and ``hofteprotese`` -> ``behandlinger/hofteprotese.md``."""
     return f"{folder}/{slug}.md"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..diagnostics import Diagnostic
 from ..model import NationalText, Provider
 from ..repo import Content, GitView
-from . import approvals, data, html, links, media, national, overlays, providers, redirects, site
+from . import approvals, data, html, links, media, national, overlays, providers, redirects, site, translations
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ def run_all(
     found += national.check(context)
     found += overlays.check(context)
     found += approvals.check(context)
+    found += translations.check(context)
     found += site.check(context)
     found += redirects.check(context)
     found += media.check(context)
@@ -74,6 +75,9 @@ def relevant_paths(content: Content, provider_id: str) -> set[str]:
         for text_id in overlays.national_ids(content, provider, overlay):
             if text_id in content.national:
                 paths.add(content.national[text_id].rel)
+            translation = content.translations.get(text_id, {}).get(provider.language)
+            if translation is not None:
+                paths.add(translation.rel)
     return paths
 
 

@@ -35,6 +35,7 @@ UNTIL_APPROVED = frozenset(
         "approval-before-text",
         "approval-stale-expired",
         "approval-revision-missing",
+        "translation-unapproved",  # a preview shows the words being written; a site shows only approved ones
     }
 )
 

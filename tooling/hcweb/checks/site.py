@@ -27,6 +27,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
         found += _urls(provider)
         found += _events(context, provider)
         found += _pages(provider)
+        found += _page_languages(context, provider)
         found += _unused_snippets(context, provider)
     for media in context.content.media.values():
         owner = media.owner
@@ -141,6 +142,50 @@ def _pages(provider: Provider) -> list[Diagnostic]:
                     page.lines("responsible", "name"),
                     "responsible-not-expert",
                     f"'{responsible.name}' is not listed among the experts of {provider.name}",
+                )
+            )
+    return found
+
+
+def _page_languages(context: CheckContext, provider: Provider) -> list[Diagnostic]:
+    """A page in another language (pages/<name>.<language>.md) is in a language hcweb.yml lists, not the site's
+    own, and has the site's page beside it (pages/<name>.md), which links to it."""
+    found = []
+    languages = context.content.policy.languages
+    in_site_language = {page.path for page in provider.pages if page.language is None}
+    for page in provider.pages:
+        language = page.language
+        if language is None:
+            continue
+        name = f"pages/{page.path}.md"
+        if language == provider.language:
+            found.append(
+                error(
+                    page.rel,
+                    1,
+                    "page-language",
+                    f"'.{language}' in the file name marks a page in another language, but {language} is this site's own "
+                    f"language: name the file {name}",
+                )
+            )
+        elif language not in languages:
+            known = ", ".join(languages) or "none"
+            found.append(
+                error(
+                    page.rel,
+                    1,
+                    "page-language",
+                    f"'{language}' is not a language the sites publish in (hcweb.yml languages: {known}); "
+                    f"use one of them, or ask the coordinators to add it",
+                )
+            )
+        if page.path not in in_site_language:
+            found.append(
+                error(
+                    page.rel,
+                    1,
+                    "page-language",
+                    f"this page in another language has no page in the site's language to be linked from: add {name}",
                 )
             )
     return found

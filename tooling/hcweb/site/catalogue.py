@@ -229,12 +229,17 @@ def _dashboard(content: Content, adoption: reports.Report, review: reports.Repor
         "![Varmekart: nasjonale tekster (rader) mot foretak (kolonner). Grønn: gjeldende versjon godkjent. "
         "Oransje: foretaket viser en eldre godkjent versjon. Grå: ikke i bruk.](adoption.svg)",
         "",
-        "| Tekst | " + " | ".join(md_text(names[p]) for p in providers) + " | Antall foretak |",
-        "| --- | " + " | ".join(":---:" for _ in providers) + " | ---: |",
+        "Oversettelser: per språk i hcweb.yml, gjeldende (oversatt fra eierens gjeldende versjon), **eldre** (oversatt fra en "
+        "eldre versjon; antall dager siden eieren godkjente den nye), ikke godkjent, eller mangler. Et nynorsk nettsted viser "
+        "teksten på bokmål når oversettelsen er eldre eller mangler.",
+        "",
+        "| Tekst | " + " | ".join(md_text(names[p]) for p in providers) + " | Antall foretak | Oversettelser |",
+        "| --- | " + " | ".join(":---:" for _ in providers) + " | ---: | --- |",
     ]
     for row in _published(content, adoption.rows):
         cells = [_ADOPTION_MARKS["stale" if row[p].startswith("stale") else row[p]] for p in providers]
-        lines.append(f"| {text_link(row['text'])} | " + " | ".join(cells) + f" | {row['providers']} |")
+        translated = translation_cell(content, content.national[row["text"]], today)
+        lines.append(f"| {text_link(row['text'])} | " + " | ".join(cells) + f" | {row['providers']} | {translated} |")
     unused = [text_link(row["text"]) for row in adoption.rows if row["status"] == "unused"]
     lines += ["", "Tekster ingen bruker: " + (", ".join(unused) if unused else "ingen") + ".", ""]
     lines += [
@@ -265,6 +270,23 @@ def _dashboard(content: Content, adoption: reports.Report, review: reports.Repor
     )
 
 
+def translation_cell(content: Content, text, today: dt.date) -> str:
+    """The dashboard's translations of one text: e.g. "nn: gjeldende; en: **eldre (12 dager)**; mangler: se, pl"."""
+    found, missing = [], []
+    for language in content.policy.languages:
+        state = reports.translation_state(content, text, language, today)
+        if state.state == "missing":
+            missing.append(language)
+        elif state.state == "stale":
+            found.append(f"{language}: **eldre" + (f" ({state.days} dager)**" if state.days is not None else "**"))
+        else:
+            found.append(f"{language}: {_TRANSLATION_WORDS[state.state]}")
+    if missing:
+        found.append("mangler: " + ", ".join(missing))
+    return "; ".join(found) or "—"
+
+
+_TRANSLATION_WORDS = {"current": "gjeldende", "unapproved": "ikke godkjent"}
 _ADOPTION_MARKS = {"current": "gjeldende", "stale": "**eldre**", "-": "—"}
 _ADOPTION_WORDS = {"current": "gjeldende", "stale": "eldre versjon", "-": "bruker ikke teksten"}
 _CHAR = 7  # about how wide a character of 12-px sans-serif is, for sizing the pictures to their labels

@@ -131,9 +131,10 @@ def site_pages(context: SiteContext) -> list[Page]:
         (_national_page(context, overlay) for overlay in overlays),
         key=lambda p: (order.get(p.meta["hcweb"]["collection"], len(order)), sort_key(p.title)),
     )
-    own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: p.path)]
+    own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: (p.path, p.language or ""))]
+    in_site_language = [page for page in own if not page.meta["hcweb"].get("page_language")]
     return [
-        home_page(context, national, own),
+        home_page(context, national, in_site_language),
         *national,
         *location_pages(context, national),
         *events_pages(context),
@@ -188,13 +189,17 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     main = shown_texts.get(text.id)
     if not isinstance(main, ShownText):
         main = current(text)  # the page includes nothing of it (reported by validate), or cannot be published (likewise)
+    # The national text in the site's language, when the provider approved a translation of the revision shown
+    # (resolve.overlay_translation): its title and summary; the rest (responsible, owner, ...) stays the source's.
+    translated = expansion.translations.get(text.id)
+    main_title, main_summary = (translated.title, translated.summary) if translated else (main.title, main.summary)
     pinned = {s.text.rel: s.committed for s in shown_texts.values() if isinstance(s, ShownText) and s.committed}
     safety = [s for s in shown_texts.values() if isinstance(s, ShownText) and s.safety]
     reviewed, next_review = text.reviewed, text.next_review(policy.review_interval_months)
     owner = content.providers[text.owner]
     approver = provider.expert(approval.by) if approval else None
     department = provider.department(overlay.department) if overlay.department else None
-    title = overlay.title or main.title
+    title = overlay.title or main_title
     files = expansion.files | {provider.rel}
     updated = context.last_updated(expansion.files, pinned)
     url = overlay.url
@@ -207,7 +212,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "collection": overlay.collection,
         "type": main.type,
         "department": department.name if department else None,
-        "ingress": main.summary or "",
+        "ingress": main_summary or "",
         "responsible": _person(main.responsible),
         "owner": owner.name,
         "approved_local": {**_person(approver), "on": _iso(approval.on)} if approver and approval and not safety else None,
@@ -224,18 +229,18 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "waiting": _waiting_times(context, main, locations),
         "locations": [location_card(location) for location in locations],
         "events": related_events(context, text.id),
-        "foreign": _foreign(context, overlay, shown_texts),
+        "foreign": _foreign(context, overlay, shown_texts, expansion.translations),
         "language": context.language,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
             "name": title,
-            "description": main.summary,
+            "description": main_summary,
             "url": context.absolute(url),
             "inLanguage": context.language,
             "lastReviewed": reviewed.isoformat() if reviewed else None,
             "dateModified": updated.isoformat(),
-            "about": {"@type": ABOUT_TYPES.get(main.type or "", "Thing"), "name": main.title},
+            "about": {"@type": ABOUT_TYPES.get(main.type or "", "Thing"), "name": main_title},
             "reviewedBy": {"@type": "Person", "name": main.responsible.name, "jobTitle": main.responsible.title}
             if main.responsible
             else None,
@@ -249,7 +254,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         url=url,
         title=title,
         markdown=expansion.markdown,
-        meta={"title": title, "description": main.summary, **_contents_column(sections), "hcweb": hcweb},
+        meta={"title": title, "description": main_summary, **_contents_column(sections), "hcweb": hcweb},
         group=collection_label,
         files=files,
         sections=sections,
@@ -261,14 +266,24 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
 NATIONAL_LANGUAGE = "nb"
 
 
-def _foreign(context: SiteContext, overlay: Overlay, shown: dict) -> dict | None:
+def _foreign(context: SiteContext, overlay: Overlay, shown: dict, translated: dict) -> dict | None:
     """What a page shows in the national texts' language when the site's is another (article.html marks it
     ``lang``): the title (unless the overlay names its own) and ingress, and the national sections by id; all
-    of the text when the overlay shows the whole national text, with no local text of its own."""
+    of the text when the overlay shows the whole national text, with no local text of its own. A national text
+    shown translated (``translated``: id -> resolve.ShownTranslation) is in the site's language: none of it is
+    marked, but what stays the source's (the helsenorge.no entry, key-facts.html) still is."""
     if context.language == NATIONAL_LANGUAGE:
         return None
-    sections = sorted({h.anchor for s in shown.values() if isinstance(s, ShownText) for h in headings(s.body, s.body_line)})
-    return {"lang": NATIONAL_LANGUAGE, "title": not overlay.title, "whole": not overlay.body.strip(), "sections": sections}
+    in_bokmal = {text_id: s for text_id, s in shown.items() if isinstance(s, ShownText) and text_id not in translated}
+    sections = sorted({h.anchor for s in in_bokmal.values() for h in headings(s.body, s.body_line)})
+    main_foreign = overlay.uses not in translated
+    return {
+        "lang": NATIONAL_LANGUAGE,
+        "title": main_foreign and not overlay.title,
+        "ingress": main_foreign,
+        "whole": main_foreign and not overlay.body.strip(),
+        "sections": sections,
+    }
 
 
 def _contents_column(sections: list[dict]) -> dict:
@@ -349,6 +364,40 @@ def _waiting_times(context: SiteContext, text, locations) -> dict | None:
     return {"rows": rows, "link": CHOOSE_LOCATION_URL, "code": code}
 
 
+def language_versions(context: SiteContext, page: ProviderPage) -> dict | None:
+    """How the versions of one page in several languages point at each other (pages/<name>.md and
+    pages/<name>.<language>.md): every version lists all of them (itself too) as ``alternates`` for the
+    head's hreflang links, the site-language page as ``default`` (x-default), and the other versions as
+    ``links``, each with its text in its own language (words: ``languages``). None: a page in one language."""
+    provider = context.provider
+    versions = sorted((p for p in provider.pages if p.path == page.path), key=lambda p: (p.language is not None, p.language or ""))
+    original = next((p for p in versions if p.language is None), None)
+    if original is None or len(versions) < 2:
+        return None  # a page in another language without the site's page beside it: validate reports it
+    site_language = context.language
+
+    def version(other: ProviderPage) -> dict:
+        language = other.language or site_language
+        return {"lang": language, "url": context.absolute(other.url), "href": href(other.url), **language_link(context, language)}
+
+    return {
+        "alternates": [version(p) for p in versions],
+        "default": context.absolute(original.url),
+        "links": [version(p) for p in versions if p is not page],
+    }
+
+
+def language_link(context: SiteContext, language: str) -> dict:
+    """The words that lead to a page in ``language``: ``text`` in that language ("This page in English"), and
+    ``here`` in the site's ("Denne siden på engelsk"; empty for a Norwegian page). Words: ``languages``."""
+    try:
+        words = context.words["languages"][language]
+        return {"text": str(words["this_page"]), "here": str(words.get("here") or "")}
+    except (KeyError, TypeError, AttributeError):
+        design = f"overrides/hcweb/words/{context.language}.yml"
+        raise MissingWords(f"{design}: no words for pages in the language '{language}' (languages: {language}: this_page: ...)") from None
+
+
 def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
     updated = context.last_updated({page.rel})
     approval = page.approved
@@ -362,7 +411,11 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
     sections = _sections(page.body)
     hcweb = {
         "kind": "page",
-        "language": context.language,
+        "language": page.language or context.language,
+        # A page in another language than the site's: its title, ingress and text carry its lang (article.html
+        # marks hcweb.foreign), while <html lang> stays the site's, the language of the menu, labels and footer.
+        **({"page_language": page.language, "foreign": _in_language(page.language)} if page.language else {}),
+        "languages": language_versions(context, page),
         "ingress": page.summary or "",
         "responsible": _person(page.responsible),
         "owner": context.provider.name,
@@ -371,7 +424,7 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
         "citation": {"provider": context.provider.name, "title": page.title, "url": context.absolute(page.url)},
     }
     return Page(
-        path=f"{page.path}.md",
+        path=page.docs_path,
         url=page.url,
         title=page.title,
         markdown=page.body,
@@ -379,6 +432,11 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
         files={page.rel},
         sections=sections,
     )
+
+
+def _in_language(language: str) -> dict:
+    """What of a provider page in another language carries that language: all it says (title, ingress, text)."""
+    return {"lang": language, "title": True, "whole": True, "sections": []}
 
 
 def generated(path: str, url: str, title: str, template: str, description: str, files: set[str], data: dict, **extra) -> Page:
