@@ -2,8 +2,9 @@
 
 Each version is a page of its own at /<language>/<name>/, with its own approval; the versions point at each
 other with hreflang alternates in the head (itself included, x-default to the site-language page) and with a
-line of links in the article, each link in the words of its language and marked lang and hreflang. <html lang>
-stays the site's (the menu, labels and footer are in it); the page's title, ingress and text carry its language.
+line of links in the article, each link in the words of its language and marked lang and hreflang. The page's
+title, ingress and text carry its language. In a language both the theme and the design have words for (English),
+the whole page is in it (<html lang>, labels, footer); otherwise the labels and <html lang> stay the site's.
 """
 
 from __future__ import annotations
@@ -72,14 +73,42 @@ def test_every_version_names_all_versions_and_the_norwegian_page_as_default(site
 
 
 @pytest.mark.parametrize("url", VERSIONS)
-def test_the_content_carries_the_page_language_and_the_rest_the_site_language(site: Path, url: str) -> None:
+def test_the_content_carries_the_page_language(site: Path, url: str) -> None:
     tree = parsed(site, url)
     language = VERSIONS[url]
-    assert tree.css_first("html").attributes["lang"] == "nb"  # the menu, labels and footer are the site's
     marked = None if language == "nb" else language
     assert tree.css_first("article h1").attributes.get("lang") == marked
     assert tree.css_first("article .hcweb-text").attributes.get("lang") == marked
-    assert "lang" not in tree.css_first("article .hcweb-responsibility").attributes  # "Om innholdet" is in the site's words
+
+
+def test_a_page_in_a_language_the_theme_and_the_design_have_words_for_is_wholly_in_it(site: Path) -> None:
+    """English: the theme's labels, the design's words and <html lang> are English; the menu, which lists the
+    site's pages by their Norwegian titles, says it is in the site's language."""
+    tree = parsed(site, "/en/om-oss/")
+    assert tree.css_first("html").attributes["lang"] == "en"
+    assert tree.css_first(".md-search__input").attributes["placeholder"] == "Search"
+    assert " ".join(tree.css_first(".hcweb-responsibility h2").text().split()) == "About the content"
+    assert "Editor-in-chief" in tree.css_first(".hcweb-footer").text()
+    assert tree.css_first("nav.md-nav--primary").attributes["lang"] == "nb"
+
+
+@pytest.mark.parametrize("url", ["/om-oss/", "/se/om-oss/"])
+def test_otherwise_the_labels_and_html_lang_are_the_sites(site: Path, url: str) -> None:
+    """Northern Sámi: the theme has no labels in it and the design no words, so the page keeps the site's (bokmål)
+    labels, <html lang="nb">, and marks what it says itself (test_the_content_carries_the_page_language)."""
+    tree = parsed(site, url)
+    assert tree.css_first("html").attributes["lang"] == "nb"
+    assert " ".join(tree.css_first(".hcweb-responsibility h2").text().split()) == "Om innholdet"
+    assert "lang" not in tree.css_first("nav.md-nav--primary").attributes
+
+
+def test_a_word_missing_from_a_languages_word_file_stops_the_build(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "repo", languages_tree())
+    words = root / "overrides/hcweb/words/en.yml"
+    words.write_text(words.read_text(encoding="utf-8").replace("  title: About the content\n", ""), encoding="utf-8")
+    result = run(root, "build", "--provider", "beta-hf", "--out", str(root / "out"), "--today", TODAY)
+    assert result.exit_code != 0
+    assert "overrides/hcweb/words/en.yml: no word for about.title (nb.yml has one)" in result.output
 
 
 def language_links(tree: LexborHTMLParser) -> list[tuple[str, str, str, str, str]]:

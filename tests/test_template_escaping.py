@@ -21,7 +21,8 @@ from hcweb.site import mkdocs_hooks
 from hcweb.site.words import design_words
 from helpers import PROJECT
 
-PARTIALS = sorted(f"partials/{p.name}" for p in (PROJECT / "overrides/partials").glob("*.html"))
+PRINTS_NOTHING = {"language.html"}  # chooses the theme's labels for the page; prints no value
+PARTIALS = sorted(f"partials/{p.name}" for p in (PROJECT / "overrides/partials").glob("*.html") if p.name not in PRINTS_NOTHING)
 DESIGN = sorted(f"hcweb/{p.name}" for p in (PROJECT / "overrides/hcweb").glob("*.html"))  # the design's own templates
 DANGEROUS = set("<>\"'&")
 pieces = st.sampled_from(list("<>\"'&=/ ab;:`\u2028") + ["script", "onerror", "&amp;", "javascript:"])

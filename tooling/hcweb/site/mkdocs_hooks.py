@@ -93,6 +93,20 @@ def content_parts(html: str, professional: set[str]) -> dict[str, Markup]:
     return {"lead": Markup(html[: starts[0]]), "sections": Markup(sections), "professional": Markup(for_professionals)}
 
 
+_PRIMARY_MENU = '<nav class="md-nav md-nav--primary"'
+
+
+def menu_in_site_language(output: str, page, config) -> str:
+    """On a page wholly in another language (hcweb.theme_language: <html lang> is the page's), the menu still lists
+    the site's pages by their titles in the site's language: it says so (lang=), for screen readers."""
+    hcweb = page.meta.get("hcweb") or {}
+    language = hcweb.get("theme_language")
+    site = config["theme"]["language"]
+    if not language or language == site:
+        return output
+    return output.replace(_PRIMARY_MENU, f'<nav lang="{site}" class="md-nav md-nav--primary"', 1)
+
+
 def check_published(site_dir: Path) -> None:
     """Stop the build when a published file could run something it should not (security.unsafe_files)."""
     problems = unsafe_files(site_dir)

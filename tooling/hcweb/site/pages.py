@@ -22,10 +22,10 @@ import nh3
 
 from ..model import Overlay, Provider, ProviderPage
 from ..repo import Content, GitView
-from ..resolve import ShownText, current, expand_overlay, shown_text
+from ..resolve import ShownText, current, expand_overlay, page_language, shown_text, untranslated
 from ..sections import headings
 from ..urls import href, location_url
-from .words import MissingWords, design_words
+from .words import MissingWords, design_words, has_words, theme_speaks
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|])")
 
@@ -79,6 +79,7 @@ class SiteContext:
     today: dt.date
     approved_only: bool = True  # False in a preview: national texts as they are in the working tree
     design: Path | None = None  # the design's folder (overrides/); None: the one in the repository being built
+    _other_words: dict = field(default_factory=dict, repr=False)  # words_in's, by language
 
     @property
     def site_url(self) -> str:
@@ -90,10 +91,25 @@ class SiteContext:
         return self.provider.language
 
     @functools.cached_property
+    def published_versions(self) -> list[Overlay]:
+        """The overlays in another language whose page the site publishes (published_versions)."""
+        return published_versions(self)
+
+    @functools.cached_property
     def words(self) -> dict:
         """Every word of the design in the site's language (overrides/hcweb/words/<language>.yml, site/words.py)."""
         design = self.design or Path(self.git.root) / "overrides"
         return design_words(design, self.language, self.content.policy.collections)
+
+    def words_in(self, language: str) -> dict | None:
+        """The design's words in ``language`` when it has them and the theme has its labels in it too (a page in that
+        language is then wholly in it, <html lang> and all); None otherwise (it keeps the site's labels)."""
+        design = self.design or Path(self.git.root) / "overrides"
+        if not (has_words(design, language) and theme_speaks(language)):
+            return None
+        if language not in self._other_words:
+            self._other_words[language] = design_words(design, language, self.content.policy.collections)
+        return self._other_words[language]
 
     def word(self, page: str, key: str, **values: str) -> str:
         """One title or description of a generated page, e.g. word("contact", "title"); a missing one stops the build."""
@@ -128,14 +144,18 @@ def site_pages(context: SiteContext) -> list[Page]:
     order = {key: index for index, key in enumerate(context.content.policy.collections)}
     overlays = sorted(provider.overlays, key=lambda o: (order.get(o.collection, len(order)), o.rel))
     national = sorted(
-        (_national_page(context, overlay) for overlay in overlays),
+        (_national_page(context, overlay) for overlay in overlays if overlay.language is None),
         key=lambda p: (order.get(p.meta["hcweb"]["collection"], len(order)), sort_key(p.title)),
     )
+    # An overlay in another language: its own page, linked from the Norwegian one; not in the menu, on the home page
+    # or on a location's page. Only when everything on it is shown in an approved translation (published_versions).
+    in_other_languages = [_national_page(context, overlay) for overlay in overlays if overlay in context.published_versions]
     own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: (p.path, p.language or ""))]
     in_site_language = [page for page in own if not page.meta["hcweb"].get("page_language")]
     return [
         home_page(context, national, in_site_language),
         *national,
+        *in_other_languages,
         *location_pages(context, national),
         *events_pages(context),
         *own,
@@ -179,6 +199,7 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     content, provider = context.content, context.provider
     text = content.national[overlay.uses]
     expansion = expand_overlay(content, provider, overlay, context.git if context.approved_only else None)
+    language = page_language(provider, overlay)
     policy = content.policy
     approval = overlay.approved
     branch = policy.main_branch
@@ -193,6 +214,8 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
     # (resolve.overlay_translation): its title and summary; the rest (responsible, owner, ...) stays the source's.
     translated = expansion.translations.get(text.id)
     main_title, main_summary = (translated.title, translated.summary) if translated else (main.title, main.summary)
+    if overlay.language is not None:  # its own title, else the translation's, never the Norwegian overlay's
+        main_title = overlay.title or main_title
     pinned = {s.text.rel: s.committed for s in shown_texts.values() if isinstance(s, ShownText) and s.committed}
     safety = [s for s in shown_texts.values() if isinstance(s, ShownText) and s.safety]
     reviewed, next_review = text.reviewed, text.next_review(policy.review_interval_months)
@@ -229,15 +252,22 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         "waiting": _waiting_times(context, main, locations),
         "locations": [location_card(location) for location in locations],
         "events": related_events(context, text.id),
-        "foreign": _foreign(context, overlay, shown_texts, expansion.translations),
-        "language": context.language,
+        # A page in another language (<slug>.<language>.md): all it shows of the text is in that language, as a
+        # provider's page in another language (in_language).
+        **(
+            in_language(context, overlay.language)
+            if overlay.language
+            else {"foreign": _foreign(context, overlay, shown_texts, expansion.translations)}
+        ),
+        "languages": overlay_versions(context, overlay),
+        "language": language,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
             "name": title,
             "description": main_summary,
             "url": context.absolute(url),
-            "inLanguage": context.language,
+            "inLanguage": language,
             "lastReviewed": reviewed.isoformat() if reviewed else None,
             "dateModified": updated.isoformat(),
             "about": {"@type": ABOUT_TYPES.get(main.type or "", "Thing"), "name": main_title},
@@ -255,10 +285,38 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         title=title,
         markdown=expansion.markdown,
         meta={"title": title, "description": main_summary, **_contents_column(sections), "hcweb": hcweb},
-        group=collection_label,
+        group=collection_label if overlay.language is None else None,
         files=files,
         sections=sections,
     )
+
+
+def published_versions(context: SiteContext) -> list[Overlay]:
+    """The provider's overlays in another language (``<slug>.<language>.md``) whose page is published: each beside an
+    overlay in the site's language, and every national text on it shown in an approved translation (resolve.untranslated);
+    any other would show words nobody approved in that language, and validate reports it."""
+    content, provider = context.content, context.provider
+    history = context.git if context.approved_only else None
+    return [
+        overlay
+        for overlay in provider.overlays
+        if overlay.language is not None
+        and overlay.original is not None
+        and overlay.language != context.language
+        and overlay.uses in content.national
+        and expand_overlay(content, provider, overlay, history).included
+        and not untranslated(content, provider, overlay, history)
+    ]
+
+
+def overlay_versions(context: SiteContext, overlay: Overlay) -> dict | None:
+    """The versions of one treatment page in several languages (``<slug>.md`` and its published ``<slug>.<language>.md``),
+    as language_versions gives them for a provider's own page. None: a page in one language."""
+    original = overlay.original if overlay.language is not None else overlay
+    if original is None:
+        return None
+    others = [o for o in context.published_versions if o.original is original]
+    return versions_of(context, [original, *sorted(others, key=lambda o: o.language or "")], overlay)
 
 
 # The language national texts are written in (their translations come later): on a site in another
@@ -371,12 +429,17 @@ def language_versions(context: SiteContext, page: ProviderPage) -> dict | None:
     ``links``, each with its text in its own language (words: ``languages``). None: a page in one language."""
     provider = context.provider
     versions = sorted((p for p in provider.pages if p.path == page.path), key=lambda p: (p.language is not None, p.language or ""))
+    return versions_of(context, versions, page)
+
+
+def versions_of(context: SiteContext, versions: list, page) -> dict | None:
+    """language_versions for any page with versions (``.language``: None for the site's own, ``.url``), the site's first."""
     original = next((p for p in versions if p.language is None), None)
     if original is None or len(versions) < 2:
         return None  # a page in another language without the site's page beside it: validate reports it
     site_language = context.language
 
-    def version(other: ProviderPage) -> dict:
+    def version(other) -> dict:
         language = other.language or site_language
         return {"lang": language, "url": context.absolute(other.url), "href": href(other.url), **language_link(context, language)}
 
@@ -414,7 +477,7 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
         "language": page.language or context.language,
         # A page in another language than the site's: its title, ingress and text carry its lang (article.html
         # marks hcweb.foreign), while <html lang> stays the site's, the language of the menu, labels and footer.
-        **({"page_language": page.language, "foreign": _in_language(page.language)} if page.language else {}),
+        **(in_language(context, page.language) if page.language else {}),
         "languages": language_versions(context, page),
         "ingress": page.summary or "",
         "responsible": _person(page.responsible),
@@ -434,9 +497,17 @@ def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
     )
 
 
-def _in_language(language: str) -> dict:
-    """What of a provider page in another language carries that language: all it says (title, ingress, text)."""
-    return {"lang": language, "title": True, "whole": True, "sections": []}
+def in_language(context: SiteContext, language: str) -> dict:
+    """The metadata of a page in another language than the site's. All it says (title, ingress, text) carries
+    its lang (article.html marks hcweb.foreign). When the design and the theme both have words in that language,
+    the page is wholly in it: the theme's labels and <html lang> (overrides/partials/language.html:
+    theme_language) and the design's words (``words``); the menu keeps the site's page titles. Otherwise the
+    labels, footer and <html lang> stay the site's."""
+    found = {"page_language": language, "foreign": {"lang": language, "title": True, "whole": True, "sections": []}}
+    words = context.words_in(language)
+    if words is not None:
+        found.update(theme_language=language, words=words)
+    return found
 
 
 def generated(path: str, url: str, title: str, template: str, description: str, files: set[str], data: dict, **extra) -> Page:

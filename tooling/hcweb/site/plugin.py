@@ -190,7 +190,7 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
 
     def on_post_page(self, output, page, config):
         self.site.progress.step()
-        return output
+        return mkdocs_hooks.menu_in_site_language(output, page, config)
 
     def on_post_build(self, config):
         self.site.finish()

@@ -59,6 +59,18 @@ def _keys(tree: dict, prefix: str = "") -> set[str]:
     return keys
 
 
+def has_words(design: Path, language: str) -> bool:
+    """Whether the design has a word file for ``language``."""
+    return words_file(design, language).is_file()
+
+
+def theme_speaks(language: str) -> bool:
+    """Whether mkdocs-material has its own labels in ``language`` (partials/languages/<language>.html)."""
+    import material
+
+    return (Path(material.__file__).parent / "templates" / "partials" / "languages" / f"{language}.html").is_file()
+
+
 def design_words(design: Path, language: str, collections: dict[str, str]) -> dict:
     """The words of ``language``, checked against bokmål's: every key of one is in the other, and every word is text.
 
