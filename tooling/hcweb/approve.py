@@ -23,7 +23,7 @@ from .errors import HcwebError
 from .files import write_atomic
 from .model import NationalText, Overlay, Provider, ProviderPage, Translation, is_plausible, translation_key
 from .repo import Content, Repository
-from .resolve import NATIONAL_LANGUAGE, approved_by_owner, expand_overlay
+from .resolve import NATIONAL_LANGUAGE, approved_by_owner, expand_overlay, page_language
 
 _PLAIN_SAFE = re.compile(r"^[A-Za-zÀ-ÿ0-9][^:#\n]*[^\s:#]$|^[A-Za-zÀ-ÿ]$")
 
@@ -161,7 +161,10 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
         revisions = {text_id: content.national[text_id].revision for text_id in sorted(expansion.included)}
         values["revisions"] = revisions
         values["local"] = scalar(document.local_hash(provider))
-        values["translations"] = overlay_translations(content, provider, expansion.included) or None
+        translations = overlay_translations(content, provider, expansion.included, page_language(provider, document))
+        if document.language is not None:
+            _translated_throughout(content, document, expansion.included, translations)
+        values["translations"] = translations or None
         parts = overlay_parts(document, provider, content.national, repo.git, branch, revisions)
     else:
         values["local"] = scalar(document.local_hash)
@@ -179,19 +182,44 @@ def plan(repo: Repository, content: Content, document: Document, by: str, on: dt
     return values
 
 
-def overlay_translations(content: Content, provider: Provider, included) -> dict[str, str]:
-    """The translations an overlay's approval records: on a site in another language, for each national text it
-    includes, the translation into that language of the text's current revision, when the text's owner approved it.
-    (A translation nobody approved, or of another revision, is not recorded: the site shows the national text.)"""
-    if provider.language == NATIONAL_LANGUAGE:
+def overlay_translations(content: Content, provider: Provider, included, language: str | None = None) -> dict[str, str]:
+    """The translations an overlay's approval records: on a page in another language (a site in nynorsk, or an overlay
+    ``<slug>.<language>.md``), for each national text it includes, the translation into that language of the text's
+    current revision, when the text's owner approved it. (A translation nobody approved, or of another revision, is
+    not recorded: a nynorsk site shows the national text; a page in another language is refused, _translated_throughout.)"""
+    language = language or provider.language
+    if language == NATIONAL_LANGUAGE:
         return {}
     found = {}
     for text_id in sorted(included):
-        translation = content.translations.get(text_id, {}).get(provider.language)
+        translation = content.translations.get(text_id, {}).get(language)
         text = content.national.get(text_id)
         if translation and text and translation.source_revision == text.revision and approved_by_owner(content, translation):
-            found[translation_key(text_id, provider.language)] = translation.revision
+            found[translation_key(text_id, language)] = translation.revision
     return found
+
+
+def _translated_throughout(content: Content, overlay: Overlay, included, translations: dict[str, str]) -> None:
+    """HcwebError unless every national text an overlay in another language shows has a translation into that language
+    of its current revision, approved by the text's owner: such a page shows nothing in bokmål, nor unapproved words."""
+    language = overlay.language
+    for text_id in sorted(included):
+        if translation_key(text_id, language) in translations:
+            continue
+        text = content.national[text_id]
+        translation = content.translations.get(text_id, {}).get(language)
+        if translation is None:
+            why = (
+                f"there is no {language} translation of '{text_id}' (its owner can start one: 'hcweb translate {text_id} --to {language}')"
+            )
+        elif translation.source_revision != text.revision:
+            why = (
+                f"the {language} translation {translation.rel} renders revision {translation.source_revision} of '{text_id}', "
+                f"not its current revision {text.revision}; its owner brings it up to date first ('hcweb diff {translation.rel}')"
+            )
+        else:
+            why = f"the {language} translation {translation.rel} is not approved by an expert of the text's owner yet"
+        raise HcwebError(f"{overlay.rel}: this page in another language cannot be approved: {why}")
 
 
 def _check_date(on: dt.date, today: dt.date) -> None:
@@ -280,7 +308,7 @@ def _needs_record(content: Content, document: Document) -> bool:
     provider = content.providers[document.provider_id]
     included = expand_overlay(content, provider, document).included
     current = {t: content.national[t].revision for t in included if t in content.national}
-    translations = overlay_translations(content, provider, included)
+    translations = overlay_translations(content, provider, included, page_language(provider, document))
     return (
         approval.local != document.local_hash(provider)
         or any(approval.revisions.get(t) != r for t, r in current.items())

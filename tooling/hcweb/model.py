@@ -16,7 +16,7 @@ from typing import Any
 from .documents import FrontMatterFile, LineMap
 from .revisions import national_revision, overlay_local, page_local, translation_revision
 from .sections import Section, split_sections
-from .urls import page_path, provider_page_path, slug, url_of
+from .urls import overlay_page_path, provider_page_path, slug, url_of
 
 
 def text(data: Any, key: str) -> str | None:
@@ -317,13 +317,16 @@ class Translation(Document):
 
 @dataclass
 class Overlay(Document):
-    """A provider's page of a national text, served at /<collection path>/<url slug>/."""
+    """A provider's page of a national text, served at /<collection path>/<url slug>/; in another language
+    (``<slug>.<language>.md`` beside ``<slug>.md``) at /<language>/<collection path>/<url slug>/."""
 
     provider_id: str = ""
     collection: str = ""
-    slug: str = ""  # the file name without .md
+    slug: str = ""  # the file name without .md (and without the language of an overlay in another language)
     folder: str = ""  # the collection's path on the site (hcweb.yml paths), e.g. "behandlinger"
     national: NationalText | None = None  # the text it uses, for its slug and title
+    language: str | None = None  # <slug>.<language>.md: the page in another language than the site's; None: the site's own
+    original: Overlay | None = None  # of an overlay in another language: the overlay <slug>.md beside it, if there is one
 
     @property
     def url_slug(self) -> str:
@@ -331,7 +334,10 @@ class Overlay(Document):
         overlay's ``title``, the national text's ``title`` (each title written as urls.slug makes it), the file name.
 
         An explicit slug keeps the address when a title is reworded; ``validate --base`` reports an address lost.
+        An overlay in another language: its own ``slug``, else the address of the overlay beside it, so both read alike.
         """
+        if self.language is not None:
+            return text(self.meta, "slug") or (self.original.url_slug if self.original else self.slug)
         national = self.national
         for candidate in (text(self.meta, "slug"), national.slug if national else None):
             if candidate:
@@ -344,8 +350,9 @@ class Overlay(Document):
 
     @property
     def path(self) -> str:
-        """The page's file in the docs folder, e.g. ``behandlinger/hofteprotese.md``."""
-        return page_path(self.folder or self.collection, self.url_slug)
+        """The page's file in the docs folder, e.g. ``behandlinger/hofteprotese.md``; ``en/behandlinger/hofteprotese.md``
+        in English (urls.overlay_page_path)."""
+        return overlay_page_path(self.folder or self.collection, self.url_slug, self.language)
 
     @property
     def url(self) -> str:

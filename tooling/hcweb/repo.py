@@ -638,12 +638,17 @@ class Repository:
             elif folder in content.policy.collections:
                 source = self._read_markdown(path, "overlay", problems)
                 if source:
-                    overlay = Overlay(rel, source, provider_id=provider.id, collection=folder, slug=stem)
+                    name, language = split_language(stem)  # <slug>.<language>.md: the overlay's page in another language
+                    overlay = Overlay(rel, source, provider_id=provider.id, collection=folder, slug=name, language=language)
                     overlay.folder, overlay.national = content.policy.collection_path(folder), content.national.get(overlay.uses or "")
                     provider.overlays.append(overlay)
             else:
                 known = ", ".join([*content.policy.collections, *PROVIDER_FOLDERS])
                 problems.append(error(rel, 1, "layout", f"'{folder}/' is not a known folder in a provider (known: {known})"))
+        originals = {(o.collection, o.slug): o for o in provider.overlays if o.language is None}
+        for overlay in provider.overlays:
+            if overlay.language is not None:
+                overlay.original = originals.get((overlay.collection, overlay.slug))
 
     def _load_media(self, content: Content) -> None:
         folder = self.content_dir / "media"

@@ -274,8 +274,9 @@ def approved_bodies(overlay, content: Content, history: GitView | None) -> BodyL
 def expand_overlay(content: Content, provider: Provider, overlay, history: GitView | None = None) -> Expansion:
     """The overlay's page; with ``history``, national texts at their approved revisions.
 
-    On a site in another language than the national texts', each national text is shown in the site's language
-    where overlay_translation finds a translation the provider may publish (Expansion.translations).
+    On a page in another language than the national texts' (a site in nynorsk, or an overlay in another language,
+    ``<slug>.<language>.md``), each national text is shown in the page's language where overlay_translation finds a
+    translation the provider may publish (Expansion.translations).
     Expanded once per overlay and mode, then shared by every check and the build.
     """
     key = (overlay.rel, history is not None)
@@ -283,13 +284,28 @@ def expand_overlay(content: Content, provider: Provider, overlay, history: GitVi
         body, first_line = overlay_body(overlay)
         body_of = approved_bodies(overlay, content, history) if history is not None else current_body
         used: dict[str, ShownTranslation] = {}
-        if provider.language != NATIONAL_LANGUAGE:
-            body_of = _translated(content, overlay, provider.language, history, body_of, used)
+        language = page_language(provider, overlay)
+        if language != NATIONAL_LANGUAGE:
+            body_of = _translated(content, overlay, language, history, body_of, used)
         expansion = Resolver(content, provider, body_of).expand(body, overlay.rel, first_line)
         expansion.translations = used
         expansion.files |= {shown.translation.rel for shown in used.values()}
         content.expansions[key] = expansion
     return content.expansions[key]
+
+
+def page_language(provider: Provider, overlay) -> str:
+    """The language of an overlay's page: its own (``<slug>.<language>.md``), else the site's."""
+    return overlay.language or provider.language
+
+
+def untranslated(content: Content, provider: Provider, overlay, history: GitView | None) -> list[str]:
+    """The national texts an overlay in another language (``<slug>.<language>.md``) would show untranslated: such a
+    page is published only when every text on it is shown in an approved translation, never in bokmål."""
+    if overlay.language is None:
+        return []
+    expansion = expand_overlay(content, provider, overlay, history)
+    return [text_id for text_id in expansion.included if text_id not in expansion.translations]
 
 
 # -- translations -----------------------------------------------------------------------------------

@@ -119,6 +119,12 @@ def page_path(folder: str, slug: str) -> str:
     return f"{folder}/{slug}.md"
 
 
+def overlay_page_path(folder: str, slug: str, language: str | None = None) -> str:
+    """The docs file of a provider's page of a national text: ``behandlinger/hofteprotese.md``; in another language
+    (``<slug>.<language>.md`` beside the overlay) ``en/behandlinger/hofteprotese.md``, served at /en/behandlinger/hofteprotese/."""
+    return in_language(page_path(folder, slug), language)
+
+
 # Norwegian letters that Unicode does not decompose into a base letter and an accent: they are
 # written as Norwegians write them without the letter (ø and å in an address, as in a .no domain).
 _NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})

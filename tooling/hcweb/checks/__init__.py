@@ -75,7 +75,7 @@ def relevant_paths(content: Content, provider_id: str) -> set[str]:
         for text_id in overlays.national_ids(content, provider, overlay):
             if text_id in content.national:
                 paths.add(content.national[text_id].rel)
-            translation = content.translations.get(text_id, {}).get(provider.language)
+            translation = content.translations.get(text_id, {}).get(overlay.language or provider.language)
             if translation is not None:
                 paths.add(translation.rel)
     return paths

@@ -58,7 +58,7 @@ def published_urls(content: Content) -> dict[str, list[Published]]:
     for provider in content.providers.values():
         if legacy:
             answers = [Published(url, provider.rel, 1) for url in urls.LEGACY_GENERATED_URLS]
-            answers += [Published(f"/{o.collection}/{o.slug}/", o.rel, 1) for o in provider.overlays]
+            answers += [Published(f"/{o.collection}/{o.slug}/", o.rel, 1) for o in provider.overlays if o.language is None]
             answers += [Published(page.url, page.rel, 1) for page in provider.pages]
             answers += [
                 Published(urls.legacy_location_url(loc.id), provider.rel, provider.lines("locations", loc.index, "id"))

@@ -28,6 +28,7 @@ def check(context: CheckContext) -> list[Diagnostic]:
         found += _events(context, provider)
         found += _pages(provider)
         found += _page_languages(context, provider)
+        found += _overlay_languages(context, provider)
         found += _unused_snippets(context, provider)
     for media in context.content.media.values():
         owner = media.owner
@@ -186,6 +187,61 @@ def _page_languages(context: CheckContext, provider: Provider) -> list[Diagnosti
                     1,
                     "page-language",
                     f"this page in another language has no page in the site's language to be linked from: add {name}",
+                )
+            )
+    return found
+
+
+def _overlay_languages(context: CheckContext, provider: Provider) -> list[Diagnostic]:
+    """An overlay in another language (<collection>/<slug>.<language>.md) is in a language hcweb.yml lists, not the
+    site's own, and is the other-language version of the overlay <slug>.md beside it: same national text."""
+    found = []
+    languages = context.content.policy.languages
+    for overlay in provider.overlays:
+        language = overlay.language
+        if language is None:
+            continue
+        name = f"{overlay.collection}/{overlay.slug}.md"
+        if language == provider.language:
+            found.append(
+                error(
+                    overlay.rel,
+                    1,
+                    "page-language",
+                    f"'.{language}' in the file name marks a page in another language, but {language} is this site's own "
+                    f"language: name the file {name}",
+                )
+            )
+        elif language not in languages:
+            known = ", ".join(languages) or "none"
+            found.append(
+                error(
+                    overlay.rel,
+                    1,
+                    "page-language",
+                    f"'{language}' is not a language the sites publish in (hcweb.yml languages: {known}); "
+                    f"use one of them, or ask the coordinators to add it",
+                )
+            )
+        original = overlay.original
+        if original is None:
+            found.append(
+                error(
+                    overlay.rel,
+                    1,
+                    "page-language",
+                    f"this page in another language has no page in the site's language to be linked from: add {name} "
+                    f"(an overlay of {overlay.uses or 'the same national text'})",
+                )
+            )
+        elif overlay.uses and original.uses and overlay.uses != original.uses:
+            found.append(
+                error(
+                    overlay.rel,
+                    overlay.lines("uses"),
+                    "page-language",
+                    f"this is the {language} version of {original.rel}, which uses '{original.uses}': a page in another "
+                    f"language shows the same national text, so write uses: {original.uses}",
                 )
             )
     return found

@@ -7,7 +7,10 @@
 - a translation of an older source revision than the source's approved one is stale (a warning, with the days);
 - on a site in another language than the national texts', each national text a page shows without a translation
   is named (translation-missing, translation-stale, translation-not-approved-here), and a translation changed
-  since the provider approved it is pinned at the approved revision (translation-pinned).
+  since the provider approved it is pinned at the approved revision (translation-pinned);
+- an overlay in another language (``<slug>.<language>.md``) is published only when every national text on it is
+  shown in a translation its provider approved at the revision shown: else each is an error (the page would show
+  bokmål, or words nobody approved, as that language), and the page is left out of the site.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from ..approvals import Part, _meta_body
 from ..diagnostics import Diagnostic, days, error, warning
 from ..model import NationalText, Overlay, Provider, Translation, translation_key
 from ..repo import NotPinnable, PinnedRevision
-from ..resolve import NATIONAL_LANGUAGE, expand_overlay, shown_text
+from ..resolve import NATIONAL_LANGUAGE, expand_overlay, page_language, shown_text
 from ..revisions import translation_revision
 from ..sections import headings
 from . import national
@@ -37,10 +40,15 @@ def check(context: CheckContext) -> list[Diagnostic]:
         for translation in by_language.values():
             found += translation_problems(context, translation)
     for provider in context.in_scope():
-        if provider.language != NATIONAL_LANGUAGE:
-            for overlay in provider.overlays:
+        for overlay in provider.overlays:
+            if page_language(provider, overlay) not in (NATIONAL_LANGUAGE, None) and _in_own_language(provider, overlay):
                 found += _overlay(context, provider, overlay)
     return found
+
+
+def _in_own_language(provider: Provider, overlay: Overlay) -> bool:
+    """Whether an overlay in another language is one the site could publish (else checks/site.py reports why not)."""
+    return overlay.language is None or (overlay.original is not None and overlay.language != provider.language)
 
 
 def translation_problems(context: CheckContext, translation: Translation) -> list[Diagnostic]:
@@ -198,7 +206,7 @@ def _stale(context: CheckContext, translation: Translation, text: NationalText) 
 
 
 def _overlay(context: CheckContext, provider: Provider, overlay: Overlay) -> list[Diagnostic]:
-    content, language = context.content, provider.language
+    content, language = context.content, page_language(provider, overlay)
     if context.git is None or overlay.approved is None:
         return []
     expansion = expand_overlay(content, provider, overlay, context.git)
@@ -240,13 +248,16 @@ def _overlay(context: CheckContext, provider: Provider, overlay: Overlay) -> lis
 
 
 def _not_shown(context: CheckContext, provider: Provider, overlay: Overlay, text: NationalText, line: int) -> list[Diagnostic]:
-    """Why a page on a site in another language shows ``text`` in bokmål (marked lang="nb")."""
-    content, language = context.content, provider.language
+    """Why a page on a site in another language shows ``text`` in bokmål (marked lang="nb"); on a page in another
+    language (an overlay ``<slug>.<language>.md``) why the page is not published: errors, never bokmål in its place."""
+    content, language = context.content, page_language(provider, overlay)
     recorded = overlay.approved.revisions.get(text.id) if overlay.approved else None
     source = shown_text(text, recorded, context.git, content.policy.main_branch)
     if isinstance(source, NotPinnable):
         return []  # reported by the approval check
     translation = content.translations.get(text.id, {}).get(language)
+    if overlay.language is not None:
+        return [_unpublished(overlay, text, translation, source.revision, line)]
     fallback = f"the page shows '{text.id}' in bokmål (marked lang=\"nb\")"
     if translation is None:
         return [
@@ -293,3 +304,31 @@ def _not_shown(context: CheckContext, provider: Provider, overlay: Overlay, text
             f"{fallback}: {reason}; an expert of {provider.name} reads it and runs 'hcweb approve {overlay.rel} --by NAME'",
         )
     ]
+
+
+def _unpublished(overlay: Overlay, text: NationalText, translation: Translation | None, revision: str, line: int) -> Diagnostic:
+    """Why an overlay in another language is not published: ``text`` has no translation into its language that the
+    provider approved at the revision it shows (``revision``). The page would show words nobody approved in that
+    language; bokmål is never shown in their place."""
+    language = overlay.language
+    unpublished = f"this {language} page is not published: it would show '{text.id}' in words nobody approved in {language}"
+    again = f"then an expert of the provider reads it and runs 'hcweb approve {overlay.rel} --by NAME'"
+    if translation is None:
+        why = f"there is no {language} translation; its owner can start one with 'hcweb translate {text.id} --to {language}'"
+    elif translation.source_revision != revision:
+        why = (
+            f"the {language} translation ({translation.rel}) renders revision {translation.source_revision}, this page "
+            f"approved revision {revision}; its owner brings it up to date ('hcweb diff {translation.rel}'), {again}"
+        )
+    elif translation.approved is None or translation.approved.revision != translation.revision:
+        why = f"the {language} translation ({translation.rel}) is not approved by the text's owner yet; {again}"
+    else:
+        recorded = overlay.approved.translations.get(translation_key(text.id, language)) if overlay.approved else None
+        if recorded is None:
+            why = f"this page's approval does not record the {language} translation ({translation.rel}); {again}"
+        else:
+            why = (
+                f"the {language} translation approved here ({recorded}) is not an approved version of {translation.rel} "
+                f"for revision {revision}; {again}"
+            )
+    return error(overlay.rel, line, "translation-not-published", f"{unpublished}: {why}")

@@ -261,6 +261,8 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         ),
         "languages": overlay_versions(context, overlay),
         "language": language,
+        # helsenorge.no writes bokmål: on a page in another language its titles and summaries say so
+        "helsenorge_lang": "" if language == NATIONAL_LANGUAGE else NATIONAL_LANGUAGE,
         "jsonld": {
             "@context": "https://schema.org",
             "@type": "MedicalWebPage",
