@@ -263,6 +263,9 @@ def _axe_pages(provider) -> dict[str, str]:
         if page.language:
             original = next(p for p in provider.pages if p.path == page.path and p.language is None)
             in_languages |= {f"page in {page.language}": page.url, f"page with a version in {page.language}": original.url}
+    for version in provider.overlays:  # a national text's page in another language (<slug>.<language>.md)
+        if version.language:
+            in_languages[f"treatment in {version.language}"] = version.url
     return {
         "home": urls.HOME.url,
         "treatment": overlay.url,

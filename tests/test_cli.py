@@ -85,7 +85,7 @@ def test_console_script_exit_codes_for_content_errors(repo: Path) -> None:
 
 
 def _truncations(text: str) -> list[str]:
-    points = sorted({len(text) * k // 7 for k in range(1, 7)} | {text.find("\n", 4) + 1})
+    points = sorted({len(text) * k // 4 for k in range(1, 4)} | {text.find("\n", 4) + 1})
     return [text[:p] for p in points if 0 < p < len(text)]
 
 
