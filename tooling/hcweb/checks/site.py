@@ -148,6 +148,22 @@ def _pages(provider: Provider) -> list[Diagnostic]:
     return found
 
 
+def _language_of(rel: str, language: str, site_language: str, languages: tuple[str, ...], name: str) -> list[Diagnostic]:
+    """A file marked as a page in another language (``.<language>.md``): a language the sites publish in, not the
+    site's own (then ``name`` is what the file should be called)."""
+    if language == site_language:
+        message = f"'.{language}' in the file name marks a page in another language, but {language} is this site's own language: name the file {name}"
+        return [error(rel, 1, "page-language", message)]
+    if language not in languages:
+        known = ", ".join(languages) or "none"
+        message = (
+            f"'{language}' is not a language the sites publish in (hcweb.yml languages: {known}); "
+            "use one of them, or ask the coordinators to add it"
+        )
+        return [error(rel, 1, "page-language", message)]
+    return []
+
+
 def _page_languages(context: CheckContext, provider: Provider) -> list[Diagnostic]:
     """A page in another language (pages/<name>.<language>.md) is in a language hcweb.yml lists, not the site's
     own, and has the site's page beside it (pages/<name>.md), which links to it."""
@@ -159,27 +175,7 @@ def _page_languages(context: CheckContext, provider: Provider) -> list[Diagnosti
         if language is None:
             continue
         name = f"pages/{page.path}.md"
-        if language == provider.language:
-            found.append(
-                error(
-                    page.rel,
-                    1,
-                    "page-language",
-                    f"'.{language}' in the file name marks a page in another language, but {language} is this site's own "
-                    f"language: name the file {name}",
-                )
-            )
-        elif language not in languages:
-            known = ", ".join(languages) or "none"
-            found.append(
-                error(
-                    page.rel,
-                    1,
-                    "page-language",
-                    f"'{language}' is not a language the sites publish in (hcweb.yml languages: {known}); "
-                    f"use one of them, or ask the coordinators to add it",
-                )
-            )
+        found += _language_of(page.rel, language, provider.language, languages, name)
         if page.path not in in_site_language:
             found.append(
                 error(
@@ -202,27 +198,7 @@ def _overlay_languages(context: CheckContext, provider: Provider) -> list[Diagno
         if language is None:
             continue
         name = f"{overlay.collection}/{overlay.slug}.md"
-        if language == provider.language:
-            found.append(
-                error(
-                    overlay.rel,
-                    1,
-                    "page-language",
-                    f"'.{language}' in the file name marks a page in another language, but {language} is this site's own "
-                    f"language: name the file {name}",
-                )
-            )
-        elif language not in languages:
-            known = ", ".join(languages) or "none"
-            found.append(
-                error(
-                    overlay.rel,
-                    1,
-                    "page-language",
-                    f"'{language}' is not a language the sites publish in (hcweb.yml languages: {known}); "
-                    f"use one of them, or ask the coordinators to add it",
-                )
-            )
+        found += _language_of(overlay.rel, language, provider.language, languages, name)
         original = overlay.original
         if original is None:
             found.append(
