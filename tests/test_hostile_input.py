@@ -231,7 +231,9 @@ def test_approve_of_a_file_that_is_no_text_is_a_usage_error(tmp_path: Path) -> N
     root = make_repo(tmp_path / "repo", base_tree())
     result = run(root, "approve", str(root / "hcweb.yml"), "--by", "Ola Nord")
     assert result.exit_code == 2
-    assert result.output.splitlines() == ["Error: hcweb.yml is not a national text, a translation of one, a local overlay or a provider's page"]
+    assert result.output.splitlines() == [
+        "Error: hcweb.yml is not a national text, a translation of one, a local overlay or a provider's page"
+    ]
 
 
 def test_approve_of_a_link_says_why_and_writes_nothing(tmp_path: Path) -> None:
