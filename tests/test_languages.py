@@ -311,3 +311,29 @@ def test_a_bokmal_heading_finds_its_nynorsk_forms_on_a_nynorsk_site_only() -> No
     nynorsk = set(search_terms(page, set(), "nn"))
     assert {"utgreiing", "utgreiinga", "utgreiingar", "utgreiingane", "utredninga"} <= nynorsk
     assert not {"utgreiing", "utgreiinga"} & set(search_terms(page, set(), "nb"))
+
+
+def test_a_placeholder_a_word_file_gets_wrong_is_named_with_its_file_and_key(tmp_path: Path) -> None:
+    """A translated word must leave the placeholders nb.yml leaves; a typo in a placeholder stops the build with
+    the word it is in, never an internal error."""
+    from helpers import base_tree, make_repo, run
+
+    root = make_repo(tmp_path / "repo", base_tree())
+    words = root / "overrides/hcweb/words"
+    nn = words / "nn.yml"
+    nn.write_text(nn.read_text(encoding="utf-8").replace("{provider}", "{leverandør}", 1), encoding="utf-8")
+    beta = root / "content/providers/beta-hf/provider.yml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("language: nb", "language: nn"), encoding="utf-8")
+    result = run(root, "build", "--provider", "beta-hf", "--out", str(root / "out"), "--today", "2026-11-30")
+    assert result.exit_code != 0
+    assert "overrides/hcweb/words/nn.yml: site.description must have the placeholders nb.yml has ({provider})" in result.output
+    assert "internal error" not in result.output
+
+    nn.write_text(nn.read_text(encoding="utf-8").replace("{leverandør}", "{provider}", 1), encoding="utf-8")
+    nb = words / "nb.yml"
+    nb.write_text(nb.read_text(encoding="utf-8").replace("  title: Arrangementer\n", "  title: Arrangementer {år}\n", 1), encoding="utf-8")
+    beta.write_text(beta.read_text(encoding="utf-8").replace("language: nn", "language: nb"), encoding="utf-8")
+    result = run(root, "build", "--provider", "beta-hf", "--out", str(root / "out"), "--today", "2026-11-30")
+    assert result.exit_code != 0
+    assert "overrides/hcweb/words/nb.yml: events.title has a placeholder the page does not fill" in result.output
+    assert "internal error" not in result.output

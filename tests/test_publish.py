@@ -316,6 +316,44 @@ def test_unpublish_refuses_a_site_still_in_the_repository(published, tmp_path: P
     assert result.exit_code == 2 and "beta-hf is still in the repository" in result.output
 
 
+@pytest.mark.parametrize("commit", ["../../../x", "$(touch pwned)", "HEAD", "abc"])
+def test_deploy_refuses_a_commit_that_is_not_a_commit_id_and_writes_nothing(published, tmp_path: Path, commit: str) -> None:
+    """The commit names the release folder (and, over ssh, goes into the server's script): only hexadecimal ids."""
+    repo, out = published
+    target = tmp_path / "www"
+    target.mkdir()
+    result = run(repo, "deploy", str(out / "alfa-hf"), "--site", "alfa-hf", "--target", str(target), "--commit", commit)
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: ") and "is not a commit id" in result.output and len(result.output.splitlines()) == 1
+    assert list(target.iterdir()) == [] and list(tmp_path.iterdir()) == [target]
+
+
+def test_a_site_name_is_a_whole_name_not_one_followed_by_a_new_line(tmp_path: Path) -> None:
+    """A manifest named 'alfa-hf\\n.published.json' at the target is no manifest of alfa-hf (to unpublish it took the site down)."""
+    with pytest.raises(publish.DeployRefused):
+        publish.check_site_name("alfa-hf\n")
+    (tmp_path / "alfa-hf\n.published.json").write_text("{}", encoding="utf-8")
+    assert publish.read_manifests(tmp_path) == {}
+
+
+def test_the_server_scripts_quote_every_name() -> None:
+    for script in (
+        publish.new_release_script("/srv/www", "alfa-hf", "0123456789abcdef"),
+        publish.switch_script("/srv/www", "alfa-hf", ".releases/alfa-hf/0123456789ab-1"),
+        publish.unpublish_script("/srv/www", "a b"),
+        publish.current_release_script("/srv/www", "a b"),
+    ):
+        assert "a b" not in script or "'a b'" in script
+
+
+def test_unpublish_to_a_target_that_is_a_file_is_one_line(published, tmp_path: Path) -> None:
+    repo, _ = published
+    plain = tmp_path / "plain"
+    plain.write_text("not a folder", encoding="utf-8")
+    result = run(repo, "unpublish", "--site", "gone-hf", "--target", str(plain))
+    assert result.exit_code == 2 and len(result.output.splitlines()) == 1 and "is not a folder" in result.output
+
+
 # -- the ssh target: the command lines, and the server's scripts run here by sh ---------------------
 
 

@@ -209,6 +209,19 @@ def test_markdown_in_the_words_is_shown_as_written() -> None:
     assert _change_line(against) == "*Kontakt:* …dag<b>, telefon 22</b> etter"
 
 
+def test_a_pages_words_make_no_mention_link_or_entity_in_the_comment() -> None:
+    """Words on a page are shown as words: the bot's comment notifies nobody, links nowhere, decodes no entity."""
+    from hcweb.site_changes import WORD_JOINER, escape
+
+    shown = escape("@beta-hf-redaksjon og @hcweb/koordinatorer, se https://evil.example/login, www.evil.example, #12, &#64;x")
+    assert "@beta" not in shown and "@hcweb" not in shown and "https://" not in shown and "www.evil" not in shown
+    assert "&#64;" not in shown and "#12" not in shown
+    assert (
+        shown.replace(WORD_JOINER, "").replace("\\", "")
+        == "@beta-hf-redaksjon og @hcweb/koordinatorer, se https://evil.example/login, www.evil.example, #12, &#64;x"
+    )
+
+
 def test_page_text_keeps_blocks_apart_and_drops_the_permalinks() -> None:
     from hcweb.site_changes import markdown_blocks
 

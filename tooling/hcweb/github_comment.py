@@ -20,7 +20,7 @@ from .github_reviews import TIMEOUT, ApiSettings, GitHubUnavailable
 BOT = "github-actions[bot]"  # the account GITHUB_TOKEN writes as in a workflow
 MAX_BODY = 65_000  # GitHub refuses comments longer than 65,536 characters
 MAX_PAGES = 50  # of 100 comments each
-_MARKER = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_MARKER = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # fullmatch
 
 
 class BadMarker(HcwebError):
@@ -54,7 +54,7 @@ def upsert_comment(pull_request: int, marker: str, body: str, author: str = BOT,
     """
     import requests
 
-    if not _MARKER.match(marker):
+    if not _MARKER.fullmatch(marker):
         raise BadMarker(f"a marker is written in lowercase letters, digits and hyphens, such as hcweb-changes, not {marker!r}")
     settings = ApiSettings.from_environment(
         "comment on the pull request (in a workflow: env: GITHUB_TOKEN: ${{ github.token }}, with permissions: pull-requests: write)",

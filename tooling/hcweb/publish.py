@@ -44,8 +44,9 @@ from .site.outputs import make_world_readable
 
 MANIFEST_SUFFIX = ".published.json"
 RELEASES = ".releases"
-SITE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-RELEASE_NAME = re.compile(r"^(?:[0-9a-f]{7,40}|legacy)-[0-9]+$")
+SITE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # whole names only: fullmatch
+RELEASE_NAME = re.compile(r"(?:[0-9a-f]{7,40}|legacy)-[0-9]+")  # fullmatch
+COMMIT = re.compile(r"[0-9a-f]{7,40}")  # a commit id as git writes it: fullmatch
 NO_TARGET = "no deploy target: set the DEPLOY_TARGET secret of the production environment, or give --target"
 
 
@@ -97,7 +98,7 @@ def read_manifests(folder: Path) -> dict[str, Manifest | None]:
     found: dict[str, Manifest | None] = {}
     for path in sorted(folder.glob("*" + MANIFEST_SUFFIX)):
         name = path.name[: -len(MANIFEST_SUFFIX)]
-        if SITE_NAME.match(name):
+        if SITE_NAME.fullmatch(name):
             try:
                 found[name] = Manifest.from_json(path.read_text(encoding="utf-8"))
             except OSError:
@@ -370,10 +371,12 @@ class LocalPublisher:
         kept = {os.path.basename(os.path.normpath(path)) for path in keep if path}
         releases = self.root / RELEASES / site
         for entry in sorted(releases.iterdir()) if releases.is_dir() else []:
-            if entry.name not in kept and RELEASE_NAME.match(entry.name):
+            if entry.name not in kept and RELEASE_NAME.fullmatch(entry.name):
                 shutil.rmtree(entry, ignore_errors=True)
 
     def unpublish(self, site: str) -> None:
+        if not self.root.is_dir():
+            raise DeployRefused(f"{self.root} is not a folder: give the deploy target the site was published to")
         link = self.root / site
         if link.is_symlink() or link.is_file():
             link.unlink()
@@ -424,23 +427,25 @@ def fetch_manifests_command(target: SshTarget, keys: SshKeys, into: Path) -> lis
 
 def new_release_script(root: str, site: str, commit: str) -> str:
     """On the server: make a new, empty release folder and print its path relative to ``root``."""
-    releases = f"{RELEASES}/{site}"
+    releases = shlex.quote(f"{RELEASES}/{site}")
+    prefix = shlex.quote(f"{RELEASES}/{site}/{commit[:12]}-")
     return (
         f"set -e; cd {shlex.quote(root)}; mkdir -p {releases}; n=1; "
-        f'while ! mkdir "{releases}/{commit[:12]}-$n" 2>/dev/null; do n=$((n+1)); done; '
-        f'echo "{releases}/{commit[:12]}-$n"'
+        f'while ! mkdir {prefix}"$n" 2>/dev/null; do n=$((n+1)); done; '
+        f'echo {prefix}"$n"'
     )
 
 
 def switch_script(root: str, site: str, release: str) -> str:
     """On the server: print the release the site served before, then point the site's link at ``release`` in one rename."""
-    legacy = f"{RELEASES}/{site}/legacy-1"
-    fresh = f".{site}.switch-$$"
+    legacy = shlex.quote(f"{RELEASES}/{site}/legacy-1")
+    fresh = shlex.quote(f".{site}.switch-") + "$$"
+    link = shlex.quote(site)
     return (
         f"set -e; cd {shlex.quote(root)}; "
-        f"if [ -L {site} ]; then readlink {site}; "
-        f"elif [ -d {site} ]; then rm -rf {legacy}; mv -T {site} {legacy}; echo {legacy}; fi; "
-        f"ln -sfn {shlex.quote(release)} {fresh}; mv -T {fresh} {site}"
+        f"if [ -L {link} ]; then readlink {link}; "
+        f"elif [ -d {link} ]; then rm -rf {legacy}; mv -T {link} {legacy}; echo {legacy}; fi; "
+        f"ln -sfn {shlex.quote(release)} {fresh}; mv -T {fresh} {link}"
     )
 
 
@@ -448,17 +453,19 @@ def prune_script(root: str, site: str, keep: list[str]) -> str:
     """On the server: remove the site's releases but those in ``keep``."""
     names = "|".join(shlex.quote(os.path.basename(os.path.normpath(path))) for path in keep if path) or "''"
     return (
-        f"cd {shlex.quote(root)}/{RELEASES}/{site} 2>/dev/null || exit 0; "
+        f"cd {shlex.quote(root)}/{shlex.quote(f'{RELEASES}/{site}')} 2>/dev/null || exit 0; "
         f'for r in *-*; do case "$r" in {names}) ;; *) rm -rf -- "$r" ;; esac; done'
     )
 
 
 def unpublish_script(root: str, site: str) -> str:
-    return f"set -e; cd {shlex.quote(root)}; rm -rf -- {site} {RELEASES}/{site}; rm -f -- {manifest_name(site)}"
+    link, releases, manifest = (shlex.quote(name) for name in (site, f"{RELEASES}/{site}", manifest_name(site)))
+    return f"set -e; cd {shlex.quote(root)}; rm -rf -- {link} {releases}; rm -f -- {manifest}"
 
 
 def current_release_script(root: str, site: str) -> str:
-    return f"cd {shlex.quote(root)} && [ -L {site} ] && [ -d {site} ] && readlink {site} || true"
+    link = shlex.quote(site)
+    return f"cd {shlex.quote(root)} && [ -L {link} ] && [ -d {link} ] && readlink {link} || true"
 
 
 class SshPublisher:
@@ -541,7 +548,7 @@ class Deployed:
 
 
 def check_site_name(site: str) -> None:
-    if not SITE_NAME.match(site):
+    if not SITE_NAME.fullmatch(site):
         raise DeployRefused(f"'{site}' is not a site name: a provider id or '{CATALOGUE}'")
 
 
@@ -552,6 +559,10 @@ def deploy(target: Publisher, folder: Path, site: str, commit: str, today: dt.da
     newer commit and day only. Any failure before the switch leaves the old site and manifest as they were.
     """
     check_site_name(site)
+    if not COMMIT.fullmatch(commit):
+        raise DeployRefused(
+            f"'{commit[:60]}' is not a commit id (7 to 40 lowercase hexadecimal digits): give --commit as git rev-parse prints it"
+        )
     if not (folder / "index.html").is_file():
         raise DeployRefused(f"{folder} holds no built site (no index.html): build it first")
     digest = site_digest(folder)
@@ -586,7 +597,10 @@ def unpublish(target: Publisher, repo: Repository, site: str) -> None:
     check_site_name(site)
     if site == CATALOGUE or site in repo.load().providers:
         raise DeployRefused(f"{site} is still in the repository: only a site whose provider folder is deleted is unpublished")
-    target.unpublish(site)
+    try:
+        target.unpublish(site)
+    except OSError as exc:
+        raise DeployFailed(f"unpublishing {site} failed ({exc.strerror or exc}); run it again to finish") from None
 
 
 @contextlib.contextmanager

@@ -72,7 +72,7 @@ INLINE = frozenset(
 )
 SKIPPED = frozenset({"script", "style", "template", "svg"})
 _SPACE = re.compile(r"\s+")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#<>|~&])")
 
 
 class BadBase(HcwebError):
@@ -518,9 +518,17 @@ def summary(changes: Changes) -> str:
     return ("" if changed else "No page changes for patients yet; ") + "; ".join(parts) + "." + tail
 
 
+# A word joiner (U+2060) after these keeps GitHub from making a page's words into a mention (@user, @org/team),
+# a link (https://...) or an issue reference (#12) in the bot's comment; the reader sees the words as they are.
+_NOT_A_MENTION = re.compile(r"([@#])(?=[A-Za-z0-9])|(?<=[A-Za-z])(:)(?=//)|\b(www)(\.)")
+WORD_JOINER = "\u2060"
+
+
 def escape(text: str) -> str:
-    """Words made safe to put into Markdown (a GitHub comment), shown as they are."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Words made safe to put into Markdown (a GitHub comment), shown as they are: Markdown and HTML marks
+    (``&`` too, so an entity is not decoded) escaped, and no mention, link or reference made of them."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _NOT_A_MENTION.sub(lambda m: "".join(part for part in m.groups() if part) + WORD_JOINER, text)
 
 
 def _punctuation(char: str) -> bool:

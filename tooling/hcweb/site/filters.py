@@ -13,6 +13,8 @@ import re
 from markupsafe import Markup, escape
 from selectolax.lexbor import LexborHTMLParser
 
+from ..errors import HcwebError
+
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember")
 
 
@@ -56,10 +58,21 @@ def iso_date(value) -> str:
     return when.date().isoformat() if when else ""
 
 
+class UnfilledWord(HcwebError):
+    """A word of the design with a placeholder its template does not fill (a typo in a word file, say)."""
+
+
 def fill(word: str, **values) -> Markup:
     """A word of the design (overrides/hcweb/words/) with its {placeholders} filled: text is escaped, and a link the
     template made (Markup) stays a link, e.g. {{ words.contact.out_of_hours | fill(number=link) }}."""
-    return Markup(escape(str(word))).format(**values)
+    try:
+        return Markup(escape(str(word))).format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        fills = ", ".join(f"{{{name}}}" for name in values) or "nothing"
+        raise UnfilledWord(
+            f"the design's word {str(word)[:80]!r} (overrides/hcweb/words/) has a placeholder the page does not fill "
+            f"({exc}); here it fills {fills}"
+        ) from None
 
 
 _H2 = re.compile(r"<h2[\s>]")

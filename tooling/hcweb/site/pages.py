@@ -117,7 +117,15 @@ class SiteContext:
             text = str(self.words[page][key])
         except (KeyError, TypeError):
             raise MissingWords(f"overrides/hcweb/words/{self.language}.yml: no word for {page}.{key}") from None
-        return text.format(provider=self.provider.name, **values)
+        fills = {"provider": self.provider.name, **values}
+        try:
+            return text.format(**fills)
+        except (KeyError, IndexError, ValueError) as exc:
+            shown = ", ".join(f"{{{name}}}" for name in fills)
+            raise MissingWords(
+                f"overrides/hcweb/words/{self.language}.yml: {page}.{key} has a placeholder the page does not fill ({exc}); "
+                f"it fills {shown}"
+            ) from None
 
     def collection(self, key: str) -> str:
         """The menu heading of a collection of national texts, in the site's language."""

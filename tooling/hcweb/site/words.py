@@ -13,6 +13,7 @@ The menu headings of the collections are the one exception: a bokmål site takes
 from __future__ import annotations
 
 import functools
+import string
 from pathlib import Path
 
 import yaml
@@ -85,6 +86,15 @@ def design_words(design: Path, language: str, collections: dict[str, str]) -> di
     problems = [f"{path}: no word for {key} (nb.yml has one)" for key in sorted(expected - found)]
     problems += [f"{path}: {key} is not in nb.yml (a word every language must have, or a misspelt key)" for key in sorted(found - expected)]
     problems += [f"{path}: {key} is empty" for key in sorted(found) if _blank(words, key)]
+    for key in sorted(found & expected):
+        names, problem = _placeholders(_value(words, key))
+        if problem:
+            problems.append(f"{path}: {key}: {problem}")
+        elif language != REFERENCE and names != (wanted := _placeholders(_value(reference, key))[0]):
+            shown = ", ".join(f"{{{name}}}" for name in sorted(wanted)) or "none"
+            problems.append(
+                f"{path}: {key} must have the placeholders nb.yml has ({shown}), found {', '.join(f'{{{n}}}' for n in sorted(names)) or 'none'}"
+            )
     headings = dict(collections) if language == REFERENCE else dict(words.get(COLLECTIONS) or {})
     if language != REFERENCE:
         problems += [
@@ -95,6 +105,24 @@ def design_words(design: Path, language: str, collections: dict[str, str]) -> di
     return {**words, COLLECTIONS: {key: str(headings[key]) for key in collections}}
 
 
+def _value(words: dict, key: str):
+    return functools.reduce(lambda tree, part: tree[part], key.split("."), words)
+
+
 def _blank(words: dict, key: str) -> bool:
-    value = functools.reduce(lambda tree, part: tree[part], key.split("."), words)
+    value = _value(words, key)
     return value is None or not str(value).strip()
+
+
+def _placeholders(value) -> tuple[set[str], str | None]:
+    """The {names} a word leaves for the page to fill, or why it cannot be filled (a lone brace, {0}, {a.b})."""
+    if not isinstance(value, str):
+        return set(), None
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        return set(), "a { or } without its pair; write {{ or }} for a brace in the text"
+    odd = sorted(name for name in names if not name.isidentifier())
+    if odd:
+        return names, f"{{{odd[0]}}} is not a placeholder: a placeholder is a name in braces, such as {{provider}}"
+    return names, None
