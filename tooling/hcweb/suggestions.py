@@ -9,6 +9,7 @@ a path and line are posted, with a body written here.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .errors import HcwebError
@@ -38,14 +39,21 @@ def read(path: Path) -> dict:
     return data
 
 
+# What `hcweb approve --from-review --suggest` writes: one suggestion block, ending the body; lines, no other fence.
+_SUGGESTION = re.compile(r"```suggestion\n(?P<lines>(?:(?!```)[^\n]*\n)*)```")
+_CONTENT_FILE = re.compile(r"content/(?:[a-z0-9][a-z0-9._-]*/)*[a-z0-9][a-z0-9._-]*\.md")  # approvals live in content files
+
+
 def comment(entry: object) -> dict | None:
     """A suggested change on a path and line, with nothing else from the input; None for anything else."""
     if not isinstance(entry, dict):
         return None
     body, path, line = entry.get("body"), entry.get("path"), entry.get("line")
-    if not (isinstance(body, str) and body.startswith("```suggestion\n") and isinstance(path, str) and _number(line)):
+    suggested = _SUGGESTION.fullmatch(body) if isinstance(body, str) else None
+    if suggested is None or not (isinstance(path, str) and _CONTENT_FILE.fullmatch(path)) or not _number(line):
         return None
-    found = {"path": path, "line": line, "side": "RIGHT", "body": body}
+    # the body is rebuilt from the suggested lines alone: nothing else a fork wrote is posted
+    found = {"path": path, "line": line, "side": "RIGHT", "body": f"```suggestion\n{suggested['lines']}```"}
     if _number(entry.get("start_line")):
         found |= {"start_line": entry["start_line"], "start_side": "RIGHT"}
     return found
