@@ -225,7 +225,9 @@ def test_the_search_of_a_nynorsk_site_is_norwegian_and_knows_nynorsk_forms(built
 def test_the_open_data_and_the_structured_data_say_nynorsk(built) -> None:
     root, site = built
     records = json.loads((site / "api/pages.json").read_text(encoding="utf-8"))
-    assert records and {r["language"] for r in records} == {"nn"}
+    languages = {r["id"]: r["language"] for r in records}
+    assert languages["om-oss"] == "nn"  # the provider's own page, written in the site's language
+    assert languages["treatments/knee-replacement"] == "nb"  # a national text with no nynorsk translation: shown in bokmål
     content = Repository(root).load()
     overlay = content.providers["beta-hf"].overlays[0]
     script = read(site / overlay.url.strip("/") / "index.html").css_first('script[type="application/ld+json"]')
@@ -337,3 +339,25 @@ def test_a_placeholder_a_word_file_gets_wrong_is_named_with_its_file_and_key(tmp
     assert result.exit_code != 0
     assert "overrides/hcweb/words/nb.yml: events.title has a placeholder the page does not fill" in result.output
     assert "internal error" not in result.output
+
+
+def test_the_open_data_says_which_language_each_text_is_shown_in() -> None:
+    """On the nynorsk sample site a national text without its nynorsk translation is shown in bokmål, and the
+    export says so; the one with an approved translation is nynorsk."""
+    import datetime as dt
+    import tempfile
+
+    from hcweb.repo import Repository
+    from hcweb.site.build import write_open_data
+    from hcweb.site.pages import SiteContext, site_pages
+    from helpers import PROJECT, TODAY
+
+    content = Repository(PROJECT).load()
+    repo = Repository(PROJECT)
+    context = SiteContext(content, content.providers["vestkyst-hf"], repo.git, dt.date.fromisoformat(TODAY))
+    with tempfile.TemporaryDirectory() as folder:
+        write_open_data(Path(folder), site_pages(context))
+        records = json.loads((Path(folder) / "api/pages.json").read_text(encoding="utf-8"))
+    languages = {record["id"]: record["language"] for record in records if record["id"].startswith(("treatments/", "examinations/"))}
+    assert languages["treatments/cataract-surgery"] == "nn"
+    assert languages["examinations/mri"] == "nb"

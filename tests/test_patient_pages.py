@@ -184,3 +184,13 @@ def test_wording_changes_in_the_design_change_the_pages_with_no_python_change(tm
     assert page.css_first("title").text().startswith("Kontakt - ")
     overlay = Repository(root).load().providers["beta-hf"].overlays[0]
     assert "Fagansvarlig Kari Berg" in text_of(html_at(site, overlay.url).css_first(".hcweb-responsibility"))
+
+
+def test_the_not_found_page_is_the_sites_own_and_shows_the_way_on(site: Path) -> None:
+    page = LexborHTMLParser((site / "404.html").read_text(encoding="utf-8"))
+    article = page.css_first("article")
+    assert text_of(article.css_first("h1")) == "Vi finner ikke siden"
+    assert page.css_first("title").text().startswith("Vi finner ikke siden - ")
+    links = [a.attributes["href"] for a in article.css("a")]
+    home = "https://www.beta-hf.example/"
+    assert links == [home, f"{home}#{A_TO_Z}", f"{home}kontakt/"]  # absolute: the server shows it at any address

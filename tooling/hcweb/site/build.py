@@ -476,7 +476,7 @@ def write_open_data(site_dir: Path, pages: list[Page]) -> None:
                 "id": hcweb.get("id") or page.path[: -len(".md")],
                 "url": page.url,
                 "title": page.title,
-                "language": hcweb.get("language"),  # the site's (provider.yml: site.language)
+                "language": hcweb.get("text_language") or hcweb.get("language"),  # what the text is shown in
                 "sections": page.sections,
                 "responsible": f"{responsible['name']}, {responsible['title']}" if responsible else "",
                 "owner": hcweb.get("owner"),

@@ -269,6 +269,8 @@ def _national_page(context: SiteContext, overlay: Overlay) -> Page:
         ),
         "languages": overlay_versions(context, overlay),
         "language": language,
+        # the language the national text is shown in: bokmål on a site in another language without its translation
+        "text_language": NATIONAL_LANGUAGE if not overlay.language and overlay.uses not in expansion.translations else language,
         # helsenorge.no writes bokmål: on a page in another language its titles and summaries say so
         "helsenorge_lang": "" if language == NATIONAL_LANGUAGE else NATIONAL_LANGUAGE,
         "jsonld": {
