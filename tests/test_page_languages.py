@@ -90,6 +90,8 @@ def test_a_page_in_a_language_the_theme_and_the_design_have_words_for_is_wholly_
     assert " ".join(tree.css_first(".hcweb-responsibility h2").text().split()) == "About the content"
     assert "Editor-in-chief" in tree.css_first(".hcweb-footer").text()
     assert tree.css_first("nav.md-nav--primary").attributes["lang"] == "nb"
+    about = " ".join(tree.css_first(".hcweb-responsibility").text(separator=" ").split())
+    assert "Last updated 1 February 2026" in about  # dates read in English too (words: dates)
 
 
 @pytest.mark.parametrize("url", ["/om-oss/", "/se/om-oss/"])

@@ -94,6 +94,8 @@ def test_the_section_for_health_professionals_is_collapsed_at_the_end_and_not_am
     professional = page.css_first("details.hcweb-professional")
     assert "open" not in professional.attributes
     assert text_of(professional.css_first("summary")) == "Til helsepersonell"
+    assert professional.css_first("summary h2").attributes["id"] == "for-professionals"  # the heading is the summary
+    assert text_of(page.css_first("article")).count("Til helsepersonell") == 1  # shown once
     assert "Henvisningskriterier" in text_of(professional)
     assert "Henvisningskriterier" not in text_of(page.css_first(".hcweb-text"))
     assert [h.attributes.get("id") for h in page.css(".hcweb-text h2")] == ["about", "getting-here", "referral"]

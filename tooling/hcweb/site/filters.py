@@ -31,24 +31,36 @@ def _parse(value) -> dt.datetime | None:
         return None
 
 
-def long_date(value) -> str:
-    """2026-03-12 -> 12. mars 2026; nothing for no date."""
+def _dates(words) -> dict:
+    """How a date and a time read in the words' language (words: ``dates``), bokmål when none are given."""
+    found = (words or {}).get("dates") if isinstance(words, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def long_date(value, words=None) -> str:
+    """2026-03-12 -> 12. mars 2026 (or, with English words, 12 March 2026); nothing for no date."""
     when = _parse(value)
-    return f"{when.day}. {MONTHS[when.month - 1]} {when.year}" if when else ""
+    if when is None:
+        return ""
+    dates = _dates(words)
+    months = dates.get("months") or MONTHS
+    return str(dates.get("date") or "{day}. {month} {year}").format(day=when.day, month=months[when.month - 1], year=when.year)
 
 
-def event_time(start, end=None) -> str:
-    """When an event is: 12. mars 2026 kl. 18.00–20.00, or 12. mars 2026 – 14. mars 2026."""
+def event_time(start, end=None, words=None) -> str:
+    """When an event is: 12. mars 2026 kl. 18.00–20.00, or 12. mars 2026 – 14. mars 2026 (in the words' language)."""
     begins, ends = _parse(start), _parse(end)
     if begins is None:
         return ""
-    text = long_date(begins)
+    dates = _dates(words)
+    clock = str(dates.get("time") or "%H.%M")
+    text = long_date(begins, words)
     if begins.time() != dt.time(0, 0):
-        text += f" kl. {begins:%H.%M}"
+        text += " " + str(dates.get("at") or "kl. {time}").format(time=begins.strftime(clock))
         if ends and ends.date() == begins.date():
-            text += f"–{ends:%H.%M}"
+            text += f"–{ends.strftime(clock)}"
     if ends and ends.date() != begins.date():
-        text += f" – {long_date(ends)}"
+        text += f" – {long_date(ends, words)}"
     return text
 
 

@@ -73,6 +73,7 @@ def composed_content(html: str, page, config, env) -> Markup:
 
 _H2 = re.compile(r"<h2[\s>]")
 _ID = re.compile(r'<h2[^>]*\sid="([^"]*)"')
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
 
 
 def content_parts(html: str, professional: set[str]) -> dict[str, Markup]:
@@ -89,8 +90,18 @@ def content_parts(html: str, professional: set[str]) -> dict[str, Markup]:
     pieces = [html[a:b] for a, b in zip(starts, [*starts[1:], len(html)], strict=True)]
     ids = [(_ID.match(piece) or [None, ""])[1] for piece in pieces]
     sections = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ not in professional)
-    for_professionals = "".join(piece for piece, id_ in zip(pieces, ids, strict=True) if id_ in professional)
-    return {"lead": Markup(html[: starts[0]]), "sections": Markup(sections), "professional": Markup(for_professionals)}
+    for_professionals = [(piece, id_) for piece, id_ in zip(pieces, ids, strict=True) if id_ in professional]
+    found = {"lead": Markup(html[: starts[0]]), "sections": Markup(sections), "professional": Markup("")}
+    if for_professionals:
+        # the first section's heading becomes the fold-out's summary (a heading shown once, its id kept)
+        first, first_id = for_professionals[0]
+        end = first.index("</h2>") + len("</h2>")
+        found |= {
+            "professional_heading": Markup(_HEADERLINK.sub("", first[:end])),  # a permalink inside a summary would toggle it
+            "professional_id": first_id,
+            "professional": Markup(first[end:] + "".join(piece for piece, _ in for_professionals[1:])),
+        }
+    return found
 
 
 _PRIMARY_MENU = '<nav class="md-nav md-nav--primary"'
