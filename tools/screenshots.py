@@ -63,7 +63,9 @@ def main() -> int:
 
 def treatments(content: Content, provider: Provider) -> list[Overlay]:
     """The provider's pages of national treatment texts, with the most locations first."""
-    found = [o for o in provider.overlays if o.uses in content.national and content.national[o.uses].type == "treatment"]
+    found = [
+        o for o in provider.overlays if o.language is None and o.uses in content.national and content.national[o.uses].type == "treatment"
+    ]  # in the site's language
     return sorted(found, key=lambda o: (-len(o.location_ids), o.rel))
 
 
