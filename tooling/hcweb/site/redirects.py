@@ -20,6 +20,8 @@ import posixpath
 from mkdocs.config import config_options
 from mkdocs_redirects.plugin import RedirectPlugin, get_html_path, get_relative_html_path
 
+from . import mkdocs_hooks
+
 log = logging.getLogger("mkdocs.plugins.hcweb-redirects")
 
 REDIRECT_TEMPLATE = "hcweb-redirect.html"
@@ -34,8 +36,7 @@ class RedirectPages(RedirectPlugin):
 
     def on_post_build(self, config, **kwargs):
         directory_urls = config.get("use_directory_urls")
-        env = config.theme.get_env()
-        env.autoescape = True  # the reason is content: escaped like every value a template prints
+        env = mkdocs_hooks.on_env(config.theme.get_env(), config, None)  # autoescape and the design's filters, as every page
         for old, new in self.redirects.items():
             target, hash_sign, fragment = str(new).partition("#")
             anchor = hash_sign + fragment
