@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .errors import HcwebError
-from .github_reviews import TIMEOUT, ApiSettings, GitHubUnavailable
+from .github_reviews import ApiSettings, GitHubUnavailable, api_request
 
 BOT = "github-actions[bot]"  # the account GITHUB_TOKEN writes as in a workflow
 MAX_BODY = 65_000  # GitHub refuses comments longer than 65,536 characters
@@ -98,25 +98,14 @@ def _find(http, settings: ApiSettings, url: str | None, marker: str, author: str
 
 
 def _send(http, method: str, url: str, settings: ApiSettings, payload: dict | None, pull_request: int, ok: tuple[int, ...]):
-    import requests
-
     from .data.fetch import shown_url
 
-    try:
-        response = http.request(method, url, headers=settings.headers, json=payload, timeout=TIMEOUT)
-    except requests.Timeout:
-        raise GitHubUnavailable(f"GitHub did not answer within {TIMEOUT} s ({shown_url(url)}); try again later") from None
-    except requests.RequestException as exc:
-        raise GitHubUnavailable(
-            f"could not reach GitHub at {shown_url(url)} ({type(exc).__name__}); check the network and GITHUB_API_URL"
-        ) from None
+    response = api_request(http, method, url, settings.headers, payload)
     status = response.status_code
     if status in ok:
         return response
     if status == 401:
         raise GitHubUnavailable("GitHub refused the token (401): set GITHUB_TOKEN to a valid token (in a workflow: ${{ github.token }})")
-    if status == 403 and response.headers.get("X-RateLimit-Remaining") == "0":
-        raise GitHubUnavailable("GitHub's rate limit is used up (403): wait until it resets, or use a token with a higher limit")
     if status == 403:
         raise GitHubUnavailable(
             f"GitHub refused to let this token comment on pull request {pull_request} of {settings.repository} (403): "

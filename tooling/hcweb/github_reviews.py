@@ -239,19 +239,30 @@ def _origin(url: str) -> tuple[str, str]:
     return parts.scheme.lower(), parts.netloc.lower()
 
 
-def _get(http, url: str, headers: dict[str, str], pull_request: int, repository: str):
+def api_request(http, method: str, url: str, headers: dict, payload: dict | None = None):
+    """One call to GitHub's REST API. No answer, no connection or a used-up rate limit is a one-line
+    GitHubUnavailable; any other answer is the caller's to read."""
     import requests
 
     from .data.fetch import shown_url
 
     try:
-        response = http.get(url, headers=headers, timeout=TIMEOUT)
+        response = http.request(method, url, headers=headers, json=payload, timeout=TIMEOUT)
     except requests.Timeout:
         raise GitHubUnavailable(f"GitHub did not answer within {TIMEOUT} s ({shown_url(url)}); try again later") from None
     except requests.RequestException as exc:
         raise GitHubUnavailable(
             f"could not reach GitHub at {shown_url(url)} ({type(exc).__name__}); check the network and GITHUB_API_URL"
         ) from None
+    if response.status_code == 403 and response.headers.get("X-RateLimit-Remaining") == "0":
+        raise GitHubUnavailable("GitHub's rate limit is used up (403): wait until it resets, or use a token with a higher limit")
+    return response
+
+
+def _get(http, url: str, headers: dict[str, str], pull_request: int, repository: str):
+    from .data.fetch import shown_url
+
+    response = api_request(http, "GET", url, headers)
     status = response.status_code
     if status == 200:
         return response
@@ -260,8 +271,6 @@ def _get(http, url: str, headers: dict[str, str], pull_request: int, repository:
             "GitHub refused the token (401): set GITHUB_TOKEN to a valid token that may read the pull requests of "
             f"{repository} (in a workflow: ${{{{ github.token }}}} with permissions: pull-requests: read)"
         )
-    if status == 403 and response.headers.get("X-RateLimit-Remaining") == "0":
-        raise GitHubUnavailable("GitHub's rate limit is used up (403): wait until it resets, or use a token with a higher limit")
     if status == 403:
         raise GitHubUnavailable(
             f"GitHub refused access (403): the token in GITHUB_TOKEN may not read the pull requests of {repository}; "
