@@ -197,7 +197,9 @@ class Document:
 
 
 @dataclass
-class NationalText(Document):
+class CommonText(Document):
+    """A text under content/common/: a national text, or a translation of one (``id``: the national text's)."""
+
     id: str = ""
 
     @property
@@ -209,12 +211,22 @@ class NationalText(Document):
         return text(self.meta, "title") or self.id
 
     @property
-    def type(self) -> str | None:
-        return text(self.meta, "type")
-
-    @property
     def summary(self) -> str:
         return text(self.meta, "summary") or ""
+
+    @cached_property
+    def approved(self) -> Approval | None:
+        return Approval.from_data(self.meta.get("approved"))
+
+    def sections(self) -> tuple[str, list[Section]]:
+        return split_sections(self.body, self.body_line)
+
+
+@dataclass
+class NationalText(CommonText):
+    @property
+    def type(self) -> str | None:
+        return text(self.meta, "type")
 
     @cached_property
     def owner(self) -> str | None:
@@ -223,10 +235,6 @@ class NationalText(Document):
     @cached_property
     def responsible(self) -> Person | None:
         return Person.from_data(self.meta.get("responsible"))
-
-    @cached_property
-    def approved(self) -> Approval | None:
-        return Approval.from_data(self.meta.get("approved"))
 
     @cached_property
     def review(self) -> Review | None:
@@ -262,44 +270,24 @@ class NationalText(Document):
         """The revision hash: the body and every shown front-matter field (revisions.py)."""
         return national_revision(self.meta, self.body)
 
-    def sections(self) -> tuple[str, list[Section]]:
-        return split_sections(self.body, self.body_line)
-
     def next_review(self, interval_months: int) -> dt.date | None:
         return add_months(self.reviewed, interval_months) if self.reviewed else None
 
 
 @dataclass
-class Translation(Document):
+class Translation(CommonText):
     """A translation of a national text: content/common/<collection>/<slug>.<language>.md.
 
     It has its own title, summary, body and approval (by an expert of the source's owner); everything else a
     page shows (owner, responsible, type, specialty, helsenorge, choose_location) is the source's.
     """
 
-    id: str = ""  # the source's id, e.g. treatments/hip-replacement
-    language: str = ""
-
-    @property
-    def collection(self) -> str:
-        return self.id.split("/", 1)[0]
-
-    @property
-    def title(self) -> str:
-        return text(self.meta, "title") or self.id
-
-    @property
-    def summary(self) -> str:
-        return text(self.meta, "summary") or ""
+    language: str = ""  # its ``id`` is the source's, e.g. treatments/hip-replacement
 
     @property
     def source_revision(self) -> str | None:
         """``translates.revision``: the revision of the source this translation renders."""
         return text(mapping(self.meta, "translates"), "revision")
-
-    @cached_property
-    def approved(self) -> Approval | None:
-        return Approval.from_data(self.meta.get("approved"))
 
     @cached_property
     def revision(self) -> str:
@@ -310,9 +298,6 @@ class Translation(Document):
     def is_approved(self) -> bool:
         """Whether its approval records exactly this revision (who approved it is checked by validate)."""
         return bool(self.approved and self.approved.revision == self.revision)
-
-    def sections(self) -> tuple[str, list[Section]]:
-        return split_sections(self.body, self.body_line)
 
 
 @dataclass
