@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -316,3 +317,14 @@ def start_server(handler) -> tuple[http.server.ThreadingHTTPServer, str]:
 def serve_folder(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """``folder`` served over HTTP, as a web server would serve a built site."""
     return start_server(functools.partial(QuietFileHandler, directory=str(folder)))
+
+
+def approving_reviews(tmp_path: Path, *reviews: tuple[str, str]) -> str:
+    """A file of a pull request's reviews as GitHub lists them, for check-approvals --reviews: (login, reviewed
+    commit), each approving, on TODAY."""
+    entries = [
+        {"user": {"login": login}, "state": "APPROVED", "commit_id": sha, "submitted_at": f"{TODAY}T12:00:00Z"} for login, sha in reviews
+    ]
+    path = tmp_path / "reviews.json"
+    path.write_text(json.dumps(entries), encoding="utf-8")
+    return str(path)

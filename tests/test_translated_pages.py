@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.checks.redirects import page_urls
 from hcweb.repo import Repository
-from helpers import TODAY, base_tree, commit, edit_file, git, make_repo, run
+from helpers import TODAY, approving_reviews, base_tree, commit, edit_file, git, make_repo, run
 
 ALFA = "content/providers/alfa-hf"
 SITE = "https://www.alfa-hf.example"
@@ -295,15 +295,6 @@ def test_a_language_version_of_another_text_is_reported(tmp_path: Path) -> None:
 # -- check-approvals ----------------------------------------------------------------------------------
 
 
-def reviews_file(tmp_path: Path, *reviews: tuple[str, str]) -> str:
-    entries = [
-        {"user": {"login": login}, "state": "APPROVED", "commit_id": sha, "submitted_at": f"{TODAY}T12:00:00Z"} for login, sha in reviews
-    ]
-    path = tmp_path / "reviews.json"
-    path.write_text(json.dumps(entries), encoding="utf-8")
-    return str(path)
-
-
 def test_check_approvals_backs_the_english_page_and_its_record_of_the_translation(tmp_path: Path) -> None:
     root = make_repo(tmp_path / "repo", base_tree())
     git(root, "checkout", "-q", "-b", "english")
@@ -315,7 +306,7 @@ def test_check_approvals_backs_the_english_page_and_its_record_of_the_translatio
     reviewed = git(root, "rev-parse", "HEAD").strip()
 
     def check(*reviews: tuple[str, str]):
-        return run(root, "check-approvals", "--base", "main", "--reviews", reviews_file(tmp_path, *reviews))
+        return run(root, "check-approvals", "--base", "main", "--reviews", approving_reviews(tmp_path, *reviews))
 
     backed = check(("per-dahl", reviewed), ("kari-berg", reviewed))
     assert backed.exit_code == 0, backed.output

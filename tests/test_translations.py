@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.repo import Repository
 from hcweb.resolve import shown_translation
-from helpers import KNEE_BODY, TODAY, base_tree, commit, edit_file, make_repo, run
+from helpers import KNEE_BODY, TODAY, approving_reviews, base_tree, commit, edit_file, make_repo, run
 
 BETA = "content/providers/beta-hf/provider.yml"
 KNEE = "content/common/treatments/knee-replacement.md"
@@ -231,16 +231,6 @@ def test_the_dashboard_has_a_translations_column(approved: Path, tmp_path: Path)
     assert rows["Grå stær"] == "mangler: nn, en, se, pl, ar"
 
 
-def reviews_file(tmp_path: Path, *reviews: tuple[str, str]) -> str:
-    """A pull request's reviews as GitHub lists them: (login, reviewed commit), each approving, on TODAY."""
-    entries = [
-        {"user": {"login": login}, "state": "APPROVED", "commit_id": sha, "submitted_at": f"{TODAY}T12:00:00Z"} for login, sha in reviews
-    ]
-    path = tmp_path / "reviews.json"
-    path.write_text(json.dumps(entries), encoding="utf-8")
-    return str(path)
-
-
 def test_a_translations_approval_and_the_overlays_record_of_it_are_backed_by_github_reviews(tmp_path: Path) -> None:
     """check-approvals: a translation is approved by an expert of the source's owner, the overlay's record of the
     translation by the provider's expert, each backed by that person's review of the words recorded."""
@@ -255,11 +245,11 @@ def test_a_translations_approval_and_the_overlays_record_of_it_are_backed_by_git
     reviewed = git(root, "rev-parse", "HEAD").strip()
 
     backed = run(
-        root, "check-approvals", "--base", "main", "--reviews", reviews_file(tmp_path, ("kari-berg", reviewed), ("ola-nord", reviewed))
+        root, "check-approvals", "--base", "main", "--reviews", approving_reviews(tmp_path, ("kari-berg", reviewed), ("ola-nord", reviewed))
     )
     assert backed.exit_code == 0, backed.output
 
-    unbacked = run(root, "check-approvals", "--base", "main", "--reviews", reviews_file(tmp_path, ("ola-nord", reviewed)))
+    unbacked = run(root, "check-approvals", "--base", "main", "--reviews", approving_reviews(tmp_path, ("ola-nord", reviewed)))
     assert unbacked.exit_code == 1
     assert any(line.startswith(f"{KNEE_NN}:") and "kari-berg" in line.lower().replace(" ", "-") for line in unbacked.output.splitlines()), (
         unbacked.output
@@ -271,7 +261,7 @@ def test_a_translations_approval_and_the_overlays_record_of_it_are_backed_by_git
     approve(root, OVERLAY, "Ola Nord")
     commit(root, "reworded after the review", date=f"{TODAY}T11:00:00")
     stale = run(
-        root, "check-approvals", "--base", "main", "--reviews", reviews_file(tmp_path, ("kari-berg", reviewed), ("ola-nord", reviewed))
+        root, "check-approvals", "--base", "main", "--reviews", approving_reviews(tmp_path, ("kari-berg", reviewed), ("ola-nord", reviewed))
     )
     assert stale.exit_code == 1
     lines = stale.output.splitlines()
