@@ -36,6 +36,15 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page on a laptop's screen (1280 x 900), in Norwegian."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def sample_sites(tmp_path_factory: pytest.TempPathFactory):
     """Every sample site, built once per test session and served over HTTP; yields the base URL (sites at /<provider-id>/)."""

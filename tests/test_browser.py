@@ -25,14 +25,6 @@ def base_url(sample_sites: str) -> str:
     return sample_sites  # every sample site, built once per test session (conftest.py)
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def treatment_with_local_text():
     """An overlay of the sample content that adds a local section between national ones."""
     for provider in CONTENT.providers.values():

@@ -64,14 +64,6 @@ def nynorsk_cases() -> list:
     return cases
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def type_search(page, query: str) -> None:
     page.locator(".md-search__input").click()
     page.locator(".md-search__input").press_sequentially(query, delay=20)
