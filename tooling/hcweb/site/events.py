@@ -72,7 +72,7 @@ def event_card(context: SiteContext, event: Event) -> dict:
 def events_pages(context: SiteContext) -> list[Page]:
     """The events page (every upcoming event, the site's calendar feed beside it) and a page per event."""
     provider = context.provider
-    upcoming = upcoming_events(provider.events, context.today)
+    upcoming = context.upcoming
     data = {"events": [event_card(context, event) for event in upcoming], "feed_href": EVENTS_FEED}
     listing = generated(
         EVENTS.path,

@@ -96,6 +96,13 @@ class SiteContext:
         return published_versions(self)
 
     @functools.cached_property
+    def upcoming(self) -> list:
+        """The provider's events not yet over, soonest first (events.upcoming_events): found once for the whole site."""
+        from .events import upcoming_events
+
+        return upcoming_events(self.provider.events, self.today)
+
+    @functools.cached_property
     def words(self) -> dict:
         """Every word of the design in the site's language (overrides/hcweb/words/<language>.yml, site/words.py)."""
         design = self.design or Path(self.git.root) / "overrides"
@@ -363,9 +370,9 @@ def _contents_column(sections: list[dict]) -> dict:
 
 def related_events(context: SiteContext, text_id: str) -> list[dict]:
     """Upcoming events related to a national text, for its pages."""
-    from .events import event_card, upcoming_events
+    from .events import event_card
 
-    return [event_card(context, event) for event in upcoming_events(context.provider.events, context.today) if text_id in event.related]
+    return [event_card(context, event) for event in context.upcoming if text_id in event.related]
 
 
 def location_card(location) -> dict:

@@ -6,7 +6,7 @@ Each is data for its template in overrides/hcweb/ (pages.generated); no word a p
 from __future__ import annotations
 
 from ..urls import A_TO_Z, ACCESSIBILITY, CONTACT, EVENTS, HOME, LOCATION_SECTIONS, LOCATIONS, href, location_path, location_url, slug
-from .events import event_card, upcoming_events
+from .events import event_card
 from .pages import Page, SiteContext, first_letter, generated, location_card, sort_key, tel
 
 HOME_EVENTS = 3  # the next events the home page shows
@@ -44,7 +44,7 @@ def home_page(context: SiteContext, national: list[Page], own: list[Page]) -> Pa
         "collections": collections,
         "locations": [location_card(location) for location in provider.locations],
         "locations_href": href(LOCATIONS.url),
-        "events": [event_card(context, event) for event in upcoming_events(provider.events, context.today)[:HOME_EVENTS]],
+        "events": [event_card(context, event) for event in context.upcoming[:HOME_EVENTS]],
         "events_href": href(EVENTS.url),
         "own": [_link(page) for page in own],
         "contact_href": href(CONTACT.url),
@@ -67,7 +67,7 @@ def location_pages(context: SiteContext, national: list[Page]) -> list[Page]:
     for location in provider.locations:
         url = location_url(location.id)
         offered = [page for page in national if any(loc["id"] == location.id for loc in page.meta["hcweb"]["locations"])]
-        events = [e for e in upcoming_events(provider.events, context.today) if e.location_id == location.id]
+        events = [e for e in context.upcoming if e.location_id == location.id]
         card = location_card(location)
         card["departments"] = [{"name": d.name, "phone": d.phone or "", "tel": tel(d.phone)} for d in location.departments]
         data = {
