@@ -21,7 +21,9 @@ from hcweb.site import mkdocs_hooks
 from hcweb.site.words import design_words
 from helpers import PROJECT
 
-PRINTS_NOTHING = {"language.html"}  # chooses the theme's labels for the page; prints no value
+# language.html chooses the theme's labels for the page; nav.html hands the theme's own menu to site/menu.py
+# (tests/test_parallel_site.py: the same HTML as the theme's): neither prints a value of its own
+PRINTS_NOTHING = {"language.html", "nav.html"}
 PARTIALS = sorted(f"partials/{p.name}" for p in (PROJECT / "overrides/partials").glob("*.html") if p.name not in PRINTS_NOTHING)
 DESIGN = sorted(f"hcweb/{p.name}" for p in (PROJECT / "overrides/hcweb").glob("*.html"))  # the design's own templates
 DANGEROUS = set("<>\"'&")

@@ -135,7 +135,10 @@ def build(
         output.tidy()
         return Validation(plan.known_warnings()), _in_order(plan, [])
     pages_progress = getattr(progress, "pages", None)
-    with renderers(min(jobs, len(plan.to_build)), pages_progress) as pool:  # the workers start while the content is read
+    one_site = len(plan.to_build) == 1  # with workers, its pages are shared among them when it is large (site.build.SPLIT_MIN)
+    with renderers(
+        jobs if one_site else min(jobs, len(plan.to_build)), pages_progress
+    ) as pool:  # the workers start while the content is read
         content = repo.load(only_provider=plan.to_read)  # 2. load and check
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
@@ -147,7 +150,7 @@ def build(
         settings = RenderSettings(
             repo.content_dir / "media", design, incremental, output.cache_dir if cache else None, parts=len(specs) > 1
         )
-        with output.locked(), Rendering(output, pool, progress, pages_progress) as rendering:
+        with output.locked(), Rendering(output, pool, progress, pages_progress, split=jobs if one_site else 1) as rendering:
             if pool is None:
                 check()
             try:

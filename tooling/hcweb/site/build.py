@@ -9,6 +9,7 @@ outputs.OutputFolder's; MkDocs is reached through hcweb's plugin (plugin.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import json
@@ -51,6 +52,8 @@ class BuildResult:
     messages: list[str] = field(default_factory=list)
     unchanged: bool = False  # not rebuilt: its inputs are those of the site already there
     cache: dict = field(default_factory=dict)  # what the render cache gave and what was rendered (render_cache.Stats)
+    files: list[str] = field(default_factory=list)  # with a share of a site (render(share=)): the files of its pages
+    urls: list[str] = field(default_factory=list)  # ... and their addresses
 
 
 @dataclass
@@ -196,21 +199,134 @@ def make_site(site: StagedSite, report: PageProgress | None = None) -> BuildResu
     try:
         result = render(site.name, str(write_docs(site)), site.site_tmp.parent, report)
         if result.ok:
-            write_open_data(site.site_tmp, site.pages)
-            add_word_forms(site.site_tmp, site.pages, site.config["theme"].get("language", "nb"))
             add_content_security_policy(site.site_tmp, site.frame_hosts)
+            _finish_site(site)
     except OSError as exc:
-        if concerns(site.site_tmp.parent, exc):
-            raise
-        result = BuildResult(site.name, False, messages=[_os_error(exc)])
+        result = _failed_writing(site, exc)
     result.pages = len(site.pages)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def render(name: str, config_file: str, out_dir: Path | None = None, report: PageProgress | None = None) -> BuildResult:
+def _failed_writing(site: StagedSite, exc: OSError) -> BuildResult:
+    """The site failed on a file; a failure to write into the output folder (a full disk) is raised, to stop the build."""
+    if concerns(site.site_tmp.parent, exc):
+        raise exc
+    return BuildResult(site.name, False, len(site.pages), messages=[_os_error(exc)])
+
+
+def _finish_site(site: StagedSite) -> None:
+    """What is added to a rendered site from its pages: the open data and the search terms."""
+    write_open_data(site.site_tmp, site.pages)
+    add_word_forms(site.site_tmp, site.pages, site.config["theme"].get("language", "nb"))
+
+
+# --- One site rendered by several processes -----------------------------------------------------
+#
+# A large site's pages are split into runs in MkDocs' order, one per process (plugin.py: share).
+# Each process builds the whole site's menu, search and links as usual but renders and writes only
+# its own pages, into a folder of its own; the first run's folder gets the others' pages and a
+# search index that is theirs put together in order, so the site is the one a single process makes
+# (tests/test_parallel_site.py compares them byte for byte).
+
+SPLIT_MIN = 400  # pages: a smaller site is rendered by one process (starting MkDocs again costs more than it saves)
+
+
+def share_folder(site: StagedSite, k: int) -> Path:
+    """Where the k-th run of a site's pages is rendered: the site's own folder for the first."""
+    return site.site_tmp if k == 0 else site.staging / f"share-{k}"
+
+
+def render_share(site: StagedSite, config_file: str, k: int, n: int, report: PageProgress | None = None) -> BuildResult:
+    """Render the k-th of n runs of the site's pages (write_docs has been done), with the search index of those pages only."""
+    folder = share_folder(site, k)
+    try:
+        result = render(site.name, config_file, site.site_tmp.parent, report, share=(k, n), site_dir=folder)
+        if result.ok:
+            _keep_own_entries(folder, set(result.urls))
+            add_content_security_policy(folder, site.frame_hosts)
+    except OSError as exc:
+        result = _failed_writing(site, exc)
+    return result
+
+
+def put_together(site: StagedSite, shares: list[BuildResult], started: float) -> BuildResult:
+    """One site from its runs of pages (render_share): the others' pages and search entries into the first's folder."""
+    messages = list(dict.fromkeys(message for share in shares for message in share.messages))  # the site's own, once
+    ok = all(share.ok for share in shares)
+    result = BuildResult(site.name, ok, len(site.pages), messages=messages, cache=_added([share.cache for share in shares]))
+    if ok:
+        try:
+            docs = []
+            for k, share in enumerate(shares):
+                folder = share_folder(site, k)
+                docs += _search_docs(folder)
+                if k:
+                    for name in share.files:
+                        target = site.site_tmp / name
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        os.replace(folder / name, target)
+                    shutil.rmtree(folder, ignore_errors=True)
+            _write_search_docs(site.site_tmp, docs)
+            _finish_site(site)
+        except OSError as exc:
+            result = _failed_writing(site, exc)
+    result.pages = len(site.pages)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _added(stats: list[dict]) -> dict:
+    total: dict = {}
+    for one in stats:
+        for key, value in one.items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
+SEARCH_INDEX = Path("search") / "search_index.json"
+
+
+def _search_docs(folder: Path) -> list[dict]:
+    index = folder / SEARCH_INDEX
+    return json.loads(index.read_text(encoding="utf-8"))["docs"] if index.is_file() else []
+
+
+def _keep_own_entries(folder: Path, urls: set[str]) -> None:
+    """The search index of a run of pages without the (empty) entries of the pages other processes render."""
+    index_file = folder / SEARCH_INDEX
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["docs"] = [doc for doc in index["docs"] if doc.get("location", "").split("#", 1)[0] in urls]
+    index_file.write_text(_search_json(index), encoding="utf-8")
+
+
+def _write_search_docs(folder: Path, docs: list[dict]) -> None:
+    index_file = folder / SEARCH_INDEX
+    if not index_file.is_file():
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index["docs"] = docs
+    index_file.write_text(_search_json(index), encoding="utf-8")
+
+
+def _search_json(index: dict) -> str:
+    """As mkdocs-material's search plugin writes its index."""
+    return json.dumps(index, separators=(",", ":"), default=str)
+
+
+def render(
+    name: str,
+    config_file: str,
+    out_dir: Path | None = None,
+    report: PageProgress | None = None,
+    share: tuple[int, int] = (0, 1),
+    site_dir: Path | None = None,
+) -> BuildResult:
     """Run MkDocs on a staged site. Runs in its own process: MkDocs is not thread-safe.
 
+    With ``share`` (k, n), only the k-th of n runs of the pages is rendered, into ``site_dir``.
     A failure to write into ``out_dir`` is raised (see make_site); any other fails the site.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -222,12 +338,17 @@ def render(name: str, config_file: str, out_dir: Path | None = None, report: Pag
     messages: list[str] = []
     with _warnings_into(messages):
         try:
-            config = load_config(config_file)
+            config = load_config(config_file, **({"site_dir": str(site_dir)} if site_dir is not None else {}))
             plugin = config.plugins.get("hcweb")
             if plugin is not None:
                 plugin.report = report
+                plugin.share = share
             build(config)
-            return BuildResult(name, True, seconds=time.perf_counter() - started, messages=messages, cache=plugin.stats() if plugin else {})
+            files, urls = plugin.rendered_here() if plugin is not None and share[1] > 1 else ([], [])
+            seconds = time.perf_counter() - started
+            return BuildResult(
+                name, True, seconds=seconds, messages=messages, cache=plugin.stats() if plugin else {}, files=files, urls=urls
+            )
         except Exception as exc:  # noqa: BLE001 - any failure of the renderer fails this site only
             if isinstance(exc, OSError) and out_dir is not None and concerns(out_dir, exc):
                 raise
@@ -326,23 +447,27 @@ class Rendering:
         pool: ProcessPoolExecutor | None = None,
         progress: Progress | None = None,
         report: PageProgress | None = None,
+        split: int = 1,
     ):
         self.output = output
         self.pool = pool
+        self.split = split if pool is not None else 1  # processes that share a large site's pages (SPLIT_MIN)
         self.progress: Progress = progress or (lambda name, result: None)
         self.report = report  # how far the rendering here has come (workers report through renderers())
         self.order: list[str] = []
         self.staged: list[StagedSite] = []
         self.running: dict[Future, StagedSite] = {}
+        self.shared: dict[str, tuple[list[Future], float]] = {}  # a site rendered in shares: its runs, and when it started
         self.results: dict[str, tuple[StagedSite | None, BuildResult]] = {}
 
     def __enter__(self) -> Rendering:
         return self
 
     def __exit__(self, *exc) -> None:
-        for future in self.running:
+        futures = [*self.running, *(future for shares, _ in self.shared.values() for future in shares)]
+        for future in futures:
             future.cancel()
-        wait(self.running)  # a worker may still be writing into a folder removed below
+        wait(futures)  # a worker may still be writing into a folder removed below
         for site in self.staged:
             self.output.discard(site.site_tmp)  # gone already where it was published
             self.output.discard(site.staging)
@@ -354,8 +479,22 @@ class Rendering:
         self.progress(site.name, None)
         if self.pool is None:
             self._done(site, make_site(site, self.report))
+        elif self.split > 1 and len(site.pages) >= SPLIT_MIN:
+            self._start_shares(site)
         else:
             self.running[self.pool.submit(_make_site_in_worker, site)] = site
+
+    def _start_shares(self, site: StagedSite) -> None:
+        """Write the site's pages here, and have each worker render a run of them (render_share)."""
+        started = time.perf_counter()
+        try:
+            config_file = str(write_docs(site))
+        except OSError as exc:
+            self._done(site, _failed_writing(site, exc))
+            return
+        light = dataclasses.replace(site, pages=[])  # what a worker needs of it: its folders (the pages are written)
+        shares = [self.pool.submit(_render_share_in_worker, light, config_file, k, self.split) for k in range(self.split)]
+        self.shared[site.name] = (shares, started)
 
     def unchanged(self, spec: SiteSpec) -> None:
         """A site that is not rendered again: its inputs are those of its last good build (prepare)."""
@@ -366,6 +505,9 @@ class Rendering:
         """Wait for every site; their results in the order they were started."""
         for future in as_completed(self.running):
             self._done(self.running[future], future.result())
+        for name, (shares, started) in self.shared.items():
+            site = next(site for site in self.staged if site.name == name)
+            self._done(site, put_together(site, [future.result() for future in shares], started))
         return [self.results[name][1] for name in self.order]
 
     def publish(self) -> None:
@@ -408,8 +550,13 @@ def renderers(jobs: int, report: PageProgress | None = None):
 
 
 def _listen(queue, report: PageProgress) -> None:
+    """Progress from the workers; a site rendered in shares is told as one (the pages of all its runs added up)."""
+    shares: dict[str, dict[int, tuple[int, int]]] = {}
     while (event := queue.get()) is not None:
-        report(*event)
+        name, done, total, share = event
+        runs = shares.setdefault(name, {})
+        runs[share] = (done, total)
+        report(name, sum(d for d, _ in runs.values()), sum(t for _, t in runs.values()))
 
 
 class _Worker:
@@ -424,11 +571,16 @@ class _Worker:
 def _worker_started(queue, parent: int) -> None:
     die_with_parent(parent)
     if queue is not None:
-        _Worker.report = lambda name, done, total: queue.put((name, done, total))
+        _Worker.report = lambda name, done, total, share=0: queue.put((name, done, total, share))
 
 
 def _make_site_in_worker(site: StagedSite) -> BuildResult:
     return make_site(site, _Worker.report)
+
+
+def _render_share_in_worker(site: StagedSite, config_file: str, k: int, n: int) -> BuildResult:
+    report = _Worker.report
+    return render_share(site, config_file, k, n, report and (lambda name, done, total: report(name, done, total, k)))
 
 
 _PR_SET_PDEATHSIG = 1

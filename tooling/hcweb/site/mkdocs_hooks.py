@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 from selectolax.lexbor import LexborHTMLParser
 
 from hcweb.markup import publishable
-from hcweb.site import filters
+from hcweb.site import filters, menu
 from hcweb.site.security import unsafe_files
 
 
@@ -51,10 +51,12 @@ def content_as_html(page) -> None:
     page.content = Markup(page.content or "")
 
 
-def on_env(env, config, files):
-    """Autoescape in every template, and the design's filters (site/filters.py)."""
+def on_env(env, config, files, menus: menu.Menus | None = None):
+    """Autoescape in every template, the design's filters (site/filters.py), and the menu (site/menu.py:
+    ``menus`` belongs to one build of one site; without it, the theme renders each page's menu whole)."""
     env.autoescape = True
     env.filters.update(filters.FILTERS)
+    menu.install(env, menus or menu.Menus(reuse=False))
     return env
 
 

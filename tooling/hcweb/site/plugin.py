@@ -26,7 +26,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
-from . import mkdocs_hooks
+from . import menu, mkdocs_hooks
 from .plugin_config import HcwebPluginConfig
 from .render_cache import TEMPLATES, SiteRenderCache, Stats, Store
 
@@ -36,6 +36,7 @@ DESIGN_FOLDER = "hcweb/"  # in overrides/: what the design's templates read, nev
 CACHED_TEMPLATE = "hcweb-cached-page.html"  # a page through the page cache: its HTML, as on_page_context found it
 CACHED_VALUE = "hcweb_cached_page"
 CACHED_SOURCE = "{{ " + CACHED_VALUE + " }}"
+ELSEWHERE_TEMPLATE = "hcweb-elsewhere.html"  # a page another process renders (a share of the site): no output here
 
 
 @dataclass
@@ -64,9 +65,13 @@ class SiteBuild:
     frame_hosts: tuple[str, ...]
     cache: SiteRenderCache | None
     progress: PageCount
+    menus: menu.Menus
     nav: object | None = None
+    documents: list = field(default_factory=list)  # MkDocs' documentation files, in its order
     env: object | None = None
     page_env: object | None = None  # the theme's templates, for the content of pages hcweb writes (mkdocs_hooks.composed_content)
+    share: tuple[int, int] = (0, 1)  # (k, n): this process renders the k-th of n runs of the site's pages (Share)
+    own: frozenset[str] | None = None  # the source paths of the pages this process renders; None: all
     rendered: dict[str, tuple[str, list[dict]]] = field(default_factory=dict)  # source path -> (Markdown, parts), until on_page_content
     templates: dict[str, tuple] = field(default_factory=dict)  # source path -> its own 'template' meta, for pages through the page cache
 
@@ -74,11 +79,16 @@ class SiteBuild:
         if self.cache is not None:
             self.cache.close()
 
+    def renders(self, page) -> bool:
+        """Whether this process renders ``page`` (with a share of the site, the others render the rest)."""
+        return self.own is None or page.file.src_uri in self.own
+
 
 class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.report: PageProgress | None = None  # who hears how far rendering has come; set by whoever runs the build
+        self.share: tuple[int, int] = (0, 1)  # the k-th of n runs of the site's pages; set by whoever runs the build
         self.site: SiteBuild | None = None
 
     def stats(self) -> dict:
@@ -92,6 +102,8 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
             tuple(self.config.frame_hosts),
             self._cache(),
             PageCount(self.config.name or config["site_name"], self.report),
+            menu.Menus(),
+            share=self.share,
         )
         return config
 
@@ -114,8 +126,17 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
 
     def on_nav(self, nav, config, files):
         self.site.nav = nav
-        self.site.progress.total = 2 * len(files.documentation_pages())
+        self.site.documents = pages = files.documentation_pages()
+        k, n = self.site.share
+        if n > 1:  # a run of pages in MkDocs' order, so that the runs put together are the site's order
+            self.site.own = frozenset(file.src_uri for file in pages[len(pages) * k // n : len(pages) * (k + 1) // n])
+        self.site.progress.total = 2 * (len(pages) if self.site.own is None else len(self.site.own))
         return nav
+
+    def rendered_here(self) -> tuple[list[str], list[str]]:
+        """The files this process wrote for its pages, and their addresses (for putting a site's shares together)."""
+        pages = [file.page for file in self.site.documents if self.site.renders(file.page)] if self.site else []
+        return [page.file.dest_uri for page in pages], [page.url for page in pages]
 
     # --- each page's Markdown ------------------------------------------------------------------
 
@@ -127,6 +148,8 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
 
     @event_priority(-100)  # last: the Markdown as every plugin left it
     def _render_through_cache(self, markdown, page, config, files):
+        if not self.site.renders(page):
+            return ""  # another process renders it; its title is in its front matter
         if self.site.cache is None:
             return markdown
         self.site.rendered[page.file.src_uri] = (markdown, self.site.cache.render(page, markdown, config, files))
@@ -143,15 +166,20 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
             page.markdown = found[0]
             apply(page, found[1], files)
             html = page.content
-        self.site.progress.step()
+        if self.site.renders(page):
+            self.site.progress.step()
         return html
 
     @event_priority(-100)  # last: what is checked is what is published
     def _check_content(self, html, page, config, files):
+        if not self.site.renders(page):
+            return html
         return mkdocs_hooks.checked_content(html, page, self.site.frame_hosts)
 
     @event_priority(-110)  # after the check: what the design's templates add is not content
     def _compose(self, html, page, config, files):
+        if not self.site.renders(page):
+            return html
         if self.site.page_env is None:
             self.site.page_env = mkdocs_hooks.on_env(config.theme.get_env(), config, files)
         return mkdocs_hooks.composed_content(html, page, config, self.site.page_env)
@@ -162,14 +190,18 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
 
     @event_priority(-100)  # last: every other plugin has set up the environment
     def on_env(self, env, config, files):
-        mkdocs_hooks.on_env(env, config, files)
+        mkdocs_hooks.on_env(env, config, files, self.site.menus)
         self.site.env = env
+        env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: CACHED_SOURCE, ELSEWHERE_TEMPLATE: ""}), env.loader])
+        pages = [file.page for file in files.documentation_pages()]
+        for page in pages:
+            if not self.site.renders(page):
+                page.meta["template"] = ELSEWHERE_TEMPLATE  # empty: MkDocs writes no file for it
         cache = self.site.cache
         if cache is None:
             return env
         _compile_templates_once(env, cache.store.root / TEMPLATES)
-        env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: CACHED_SOURCE}), env.loader])
-        for page in cache.find_pages([file.page for file in files.documentation_pages()], self.site.nav):
+        for page in cache.find_pages([page for page in pages if self.site.renders(page)], self.site.nav):
             self.site.templates[page.file.src_uri] = ("template" in page.meta, page.meta.get("template"))
             page.meta["template"] = CACHED_TEMPLATE
         return env
@@ -189,6 +221,8 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
         return context
 
     def on_post_page(self, output, page, config):
+        if not self.site.renders(page):
+            return ""
         self.site.progress.step()
         return mkdocs_hooks.menu_in_site_language(output, page, config)
 
