@@ -64,9 +64,10 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:12]
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def headings(body: str, first_line: int) -> tuple[Heading, ...]:
-    """The level-2 headings of ``body`` (cached: national texts are read by many overlays)."""
+    """The level-2 headings of ``body`` (cached: national texts and their sections are read by many overlays;
+    a national corpus has some 10,000 sections, and a smaller cache was emptied before any was read again)."""
     return _level_two(scan(body), first_line)
 
 

@@ -199,7 +199,7 @@ def make_site(site: StagedSite, report: PageProgress | None = None) -> BuildResu
     try:
         result = render(site.name, str(write_docs(site)), site.site_tmp.parent, report)
         if result.ok:
-            add_content_security_policy(site.site_tmp, site.frame_hosts)
+            add_content_security_policy(site.site_tmp, site.frame_hosts, result.files)
             _finish_site(site)
     except OSError as exc:
         result = _failed_writing(site, exc)
@@ -244,7 +244,7 @@ def render_share(site: StagedSite, config_file: str, k: int, n: int, report: Pag
         result = render(site.name, config_file, site.site_tmp.parent, report, share=(k, n), site_dir=folder)
         if result.ok:
             _keep_own_entries(folder, set(result.urls))
-            add_content_security_policy(folder, site.frame_hosts)
+            add_content_security_policy(folder, site.frame_hosts, result.files)
     except OSError as exc:
         result = _failed_writing(site, exc)
     return result
@@ -344,7 +344,7 @@ def render(
                 plugin.report = report
                 plugin.share = share
             build(config)
-            files, urls = plugin.rendered_here() if plugin is not None and share[1] > 1 else ([], [])
+            files, urls = plugin.rendered_here() if plugin is not None else ([], [])
             seconds = time.perf_counter() - started
             return BuildResult(
                 name, True, seconds=seconds, messages=messages, cache=plugin.stats() if plugin else {}, files=files, urls=urls

@@ -14,6 +14,7 @@ require_tested_mkdocs() stops the build with a message that says what to do.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 TESTED = ((1, 6), (1, 7))  # MkDocs >= 1.6, < 1.7: the internals below are those of 1.6.x
@@ -116,6 +117,23 @@ def apply(page, entries: list[dict], files) -> None:
                     for anchor, url in anchors.items():
                         links.setdefault(target, {}).setdefault(anchor, url)
         page.links_to_anchors = links
+
+
+def render_nothing(page) -> None:
+    """Have MkDocs' rendering of ``page`` (Page.render, which MkDocs calls after on_page_markdown) give it
+    nothing, without building a Markdown converter for an empty text: its content is given by the plugin
+    (apply) or the page is rendered by another process."""
+    page.render = functools.partial(_nothing, page)
+
+
+def _nothing(page, config, files) -> None:
+    from mkdocs.structure.toc import get_toc
+
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def describe_file(file) -> list | None:

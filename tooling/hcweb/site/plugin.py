@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from . import menu, mkdocs_hooks
 from .plugin_config import HcwebPluginConfig
 from .render_cache import TEMPLATES, SiteRenderCache, Stats, Store
+from .security import with_policy
 
 PageProgress = Callable[[str, int, int], None]  # (site, pages done, pages in all)
 
@@ -134,7 +135,8 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
         return nav
 
     def rendered_here(self) -> tuple[list[str], list[str]]:
-        """The files this process wrote for its pages, and their addresses (for putting a site's shares together)."""
+        """The files this process wrote for its pages (with the Content-Security-Policy: on_post_page), and their
+        addresses (for putting a site's shares together)."""
         pages = [file.page for file in self.site.documents if self.site.renders(file.page)] if self.site else []
         return [page.file.dest_uri for page in pages], [page.url for page in pages]
 
@@ -148,12 +150,16 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
 
     @event_priority(-100)  # last: the Markdown as every plugin left it
     def _render_through_cache(self, markdown, page, config, files):
+        from .mkdocs_adapter import render_nothing
+
         if not self.site.renders(page):
-            return ""  # another process renders it; its title is in its front matter
+            render_nothing(page)  # another process renders it; its title is in its front matter
+            return ""
         if self.site.cache is None:
             return markdown
         self.site.rendered[page.file.src_uri] = (markdown, self.site.cache.render(page, markdown, config, files))
-        return ""  # nothing left for MkDocs to render: _give_rendered gives the page what was rendered here
+        render_nothing(page)  # nothing left for MkDocs to render: _give_rendered gives the page what was rendered here
+        return ""
 
     on_page_markdown = CombinedEvent(_add_meta, _render_through_cache)
 
@@ -224,7 +230,7 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
         if not self.site.renders(page):
             return ""
         self.site.progress.step()
-        return mkdocs_hooks.menu_in_site_language(output, page, config)
+        return with_policy(mkdocs_hooks.menu_in_site_language(output, page, config), self.site.frame_hosts)
 
     def on_post_build(self, config):
         self.site.finish()

@@ -13,6 +13,7 @@ an inline script, an event handler or a script from elsewhere, and no SVG an act
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
@@ -35,11 +36,19 @@ def policy(frame_hosts: tuple[str, ...]) -> str:
     )
 
 
-def add_content_security_policy(site_dir: Path, frame_hosts: tuple[str, ...]) -> None:
+def with_policy(html: str, frame_hosts: tuple[str, ...]) -> str:
+    """The page with the policy first in its head."""
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(frame_hosts)}">'
+    return html.replace("<head>", f"<head>\n    {meta}", 1)
+
+
+def add_content_security_policy(site_dir: Path, frame_hosts: tuple[str, ...], done: Iterable[str] = ()) -> None:
+    """The policy into every HTML file of the site but those in ``done`` (paths under site_dir: pages that
+    got it as they were written, plugin.py)."""
+    skip = {site_dir / name for name in done}
     for page in site_dir.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        page.write_text(html.replace("<head>", f"<head>\n    {meta}", 1), encoding="utf-8")
+        if page not in skip:
+            page.write_text(with_policy(page.read_text(encoding="utf-8"), frame_hosts), encoding="utf-8")
 
 
 def page_problems(html: str) -> list[str]:
