@@ -189,7 +189,7 @@ RESERVED_PREFIXES += (EVENTS.url,)  # the events page, a page per event and the 
 
 def is_reserved(url: str) -> bool:
     """Whether content may not be served at ``url``."""
-    return url in GENERATED_URLS or url.startswith(RESERVED_PREFIXES)
+    return url in GENERATED_URLS or url.startswith(RESERVED_PREFIXES) or _in_a_to_z(url)
 
 
 # The sections of a location's page (overrides/hcweb/location.html prints these ids), by what each holds;
@@ -204,3 +204,35 @@ LOCATION_SECTIONS = {
 
 # The home page's list of treatments A-Å (overrides/hcweb/home.html), which search and the "gone" pages point to.
 A_TO_Z = "behandlinger-a-a"
+
+
+# A long list of texts (a large collection on the home page, what a location offers) has its own pages, one per
+# first letter, in a folder beside the pages it lists: /behandlinger/a-a/s/, /steder/voss/a-a/s/; a letter with
+# more texts than one page holds goes on at /behandlinger/a-a/s/2/. The home page's A-Å section then links to them.
+A_TO_Z_FOLDER = "a-a"
+# The address of a first letter: a-z as they are; Æ, Ø and Å as Norwegians write them without the letter, so that
+# none of them takes the address of A or O; titles that start with a digit or a sign under "0-9".
+_LETTER_ADDRESSES = {"Æ": "ae", "Ø": "oe", "Å": "aa", "#": "0-9"}
+
+
+def letter_address(letter: str) -> str:
+    """A first letter as part of an address: ``S`` -> ``s``, ``Å`` -> ``aa``, ``#`` -> ``0-9``."""
+    return _LETTER_ADDRESSES.get(letter) or slug(letter) or "0-9"
+
+
+def a_to_z_path(folder: str, letter: str, part: int = 1) -> str:
+    """The docs file of one letter's page of a long list under ``folder`` (a collection's path, or a location's
+    folder): ``behandlinger`` and ``S`` -> ``behandlinger/a-a/s.md`` (/behandlinger/a-a/s/); its second page
+    ``behandlinger/a-a/s/2.md`` (/behandlinger/a-a/s/2/)."""
+    base = f"{folder}/{A_TO_Z_FOLDER}/{letter_address(letter)}"
+    return f"{base}.md" if part == 1 else f"{base}/{part}.md"
+
+
+def location_folder(location_id: str) -> str:
+    """The folder beside a location's page that holds its own pages (its A-Å list): ``steder/voss``."""
+    return location_path(location_id)[: -len(".md")]
+
+
+def _in_a_to_z(url: str) -> bool:
+    """Whether ``url`` is inside the A-Å pages of a collection or a location (``/<folder>/a-a/<letter>/...``)."""
+    return A_TO_Z_FOLDER in url.strip("/").split("/")[1:-1]

@@ -171,3 +171,68 @@ def _flat(tokens: list[dict]) -> list[dict]:
         out.append({key: value for key, value in token.items() if key != "children"})
         out += _flat(token.get("children", []))
     return out
+
+
+# --- One built site kept open, to render a page of it again (hcweb serve: site/live.py) ----------
+
+
+class OpenSite:
+    """MkDocs' state of one staged site as a build holds it before it renders the pages: the configuration
+    (every plugin's on_config run), the files, the menu, every page's source read, and the theme's environment
+    (every plugin's on_env run). A page of it can then be rendered again alone (render_again)."""
+
+    def __init__(self, config, files, nav, env) -> None:
+        self.config, self.files, self.nav, self.env = config, files, nav, env
+
+    def plugin(self, name: str):
+        return self.config.plugins.get(name)
+
+
+def open_site(config_file: str) -> OpenSite:
+    """The steps of mkdocs.commands.build.build up to rendering the pages, on the staged site ``config_file``.
+
+    Nothing is written. The pages are read (front matter and Markdown: their titles and metadata, as the
+    menu shows them) but not rendered: a page shows no other page's content.
+    """
+    import os
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    config = load_config(config_file)
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    for file in files.documentation_pages():
+        if file.page is None:
+            Page(None, file, config)
+        file.page.read_source(config)
+    env = config.plugins.on_env(env, config=config, files=files)
+    return OpenSite(config, files, nav, env)
+
+
+def render_again(site: OpenSite, src_uri: str) -> bytes:
+    """The page ``src_uri`` read again from the docs folder and rendered as a build renders it (Markdown, plugins'
+    page events, the theme); returns the bytes MkDocs wrote for it under site_dir. Raises what the build would."""
+    from mkdocs.commands.build import _build_page, _populate_page
+    from mkdocs.structure.toc import get_toc
+
+    file = site.files.get_file_from_path(src_uri)
+    if file is None or file.page is None:
+        raise KeyError(src_uri)
+    page = file.page
+    page.markdown, page.content, page.meta, page._title_from_render = None, None, {}, None
+    page.toc = get_toc([])
+    _populate_page(page, site.config, site.files)
+    _build_page(page, site.config, site.files.documentation_pages(), site.nav, site.env)
+    with open(file.abs_dest_path, "rb") as handle:
+        return handle.read()

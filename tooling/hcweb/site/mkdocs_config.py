@@ -35,8 +35,8 @@ def navigation(pages: list[Page]) -> list:
     nav: list = []
     groups: dict[str, list] = {}
     for page in pages:
-        if page.meta.get("hcweb", {}).get("kind") == "event":
-            continue  # an event's page is reached from the events page, not the menu
+        if page.meta.get("hcweb", {}).get("kind") in ("event", "a-to-z"):
+            continue  # an event's page is reached from the events page, a letter of a long list from its letters, not the menu
         if page.meta.get("hcweb", {}).get("page_language"):
             continue  # a page in another language is reached from its Norwegian page (hreflang links), not the menu
         entry = {page.meta.get("title") or page.title: page.path}  # the home page's menu title is its own (words/<language>.yml)

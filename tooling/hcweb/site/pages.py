@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,7 +154,7 @@ class SiteContext:
 def site_pages(context: SiteContext) -> list[Page]:
     """Every page of the provider's site, in menu order: the order of the home page."""
     from .events import events_pages
-    from .registry_pages import accessibility_page, contact_page, home_page, location_pages
+    from .registry_pages import a_to_z_pages, accessibility_page, contact_page, home_and_lists, location_pages
 
     provider = context.provider
     order = {key: index for index, key in enumerate(context.content.policy.collections)}
@@ -167,11 +168,13 @@ def site_pages(context: SiteContext) -> list[Page]:
     in_other_languages = [_national_page(context, overlay) for overlay in overlays if overlay in context.published_versions]
     own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: (p.path, p.language or ""))]
     in_site_language = [page for page in own if not page.meta["hcweb"].get("page_language")]
+    home, long_lists = home_and_lists(context, national, in_site_language)  # a long collection: by letter, on pages of its own
     return [
-        home_page(context, national, in_site_language),
+        home,
         *national,
         *in_other_languages,
         *location_pages(context, national),
+        *a_to_z_pages(context, long_lists),
         *events_pages(context),
         *own,
         contact_page(context),
@@ -188,8 +191,13 @@ def sort_key(title: str) -> str:
 
 
 def first_letter(title: str) -> str:
+    """The letter a title is listed under in an A-Å list: A-Z, Æ, Ø or Å; an accented letter under its own
+    (É under E, as sort_key sorts it); a digit, a sign or a letter of another alphabet under ``#``."""
     letter = title[:1].upper()
-    return letter if letter.isalpha() else "#"
+    if letter in "ÆØÅ":
+        return letter
+    base = unicodedata.normalize("NFKD", letter)[:1]
+    return base if "A" <= base <= "Z" else "#"
 
 
 def _sections(markdown: str) -> list[dict]:
