@@ -43,3 +43,4 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python bench_build.py
 	cd bench && ../$(BIN)/python bench_sites.py
 	cd bench && ../$(BIN)/python bench_ci_cache.py
+	cd bench && ../$(BIN)/python bench_serve.py

@@ -315,3 +315,32 @@ def test_every_menu_group_stays_small_however_the_titles_are_spread() -> None:
     assert sorted(label for _, label in shown) == sorted(titles)  # every page once
     assert [label for _, label in shown] == sorted(titles, key=str.casefold)  # in alphabetical order
     assert max(len(trail) for trail, _ in shown) <= 5
+
+
+def test_the_menu_a_page_carries_stays_small_whatever_the_titles() -> None:
+    """With navigation.prune a page carries the top level and, at each level down to it, its siblings."""
+    from hcweb.site.mkdocs_config import RUN_NAME, navigation
+    from hcweb.site.pages import Page
+
+    long = "Langvarig " + "svært " * 40
+    titles = [f"{letter} {n}" for letter in "ABCDEFGHIJKLMNOPQRTUVWXYZÆØÅ" for n in range(2)]
+    titles += [f"{prefix}{n}" for prefix in ("S", "Sy", "Syk", "Syke", "Sykeh", "Sykehus ") for n in range(400)]
+    titles += [f"{long}{n}" for n in range(300)] + [f"{n} mm" for n in range(50)]
+    pages = [Page(f"t/t{n}.md", f"/t/t{n}/", title, "", group="Behandlinger") for n, title in enumerate(titles)]
+    nav = navigation(pages)
+
+    carried: list[tuple[int, tuple[str, ...]]] = []
+
+    def walk(items: list, trail: tuple[str, ...], above: int) -> None:
+        for item in items:
+            ((label, value),) = item.items()
+            if isinstance(value, list):
+                assert len(label) <= 2 * RUN_NAME + 3, label  # a group's name stays short, however long the titles
+                walk(value, (*trail, label), above + len(value))
+            else:
+                carried.append((above, trail))
+
+    walk(nav, (), len(nav))
+    assert len(carried) == len(titles)
+    most, trail = max(carried)
+    assert most <= 3 * 40 + 10, f"a page under {' / '.join(trail)} carries {most} menu entries"

@@ -43,6 +43,7 @@ WAIT = 25.0  # seconds a request for the next build waits before it is answered 
 QUIET = 0.05  # seconds without a change before a rebuild starts: an editor's save is often several writes
 QUIET_MAX = 0.5
 RELOAD_TAG = b'<script src="/__hcweb_reload__.js"></script>'
+LIVE_READY = "ready: a saved page of {provider} is now rendered alone"
 
 
 class Preview:
@@ -126,6 +127,8 @@ class Preview:
                 self.live = LiveSite.open(self.repo, self.provider_id, self.out_dir, self.today)
             except Exception:  # noqa: BLE001 - without it every change builds the whole site, as it always did
                 self.live = None
+            if self.live is not None:
+                self.say(LIVE_READY.format(provider=self.provider_id))
 
 
 class _Changes(FileSystemEventHandler):

@@ -22,12 +22,13 @@ THEME_FEATURES = [
 SEARCH_LANGUAGES = {"nb": ["no"], "nn": ["no"]}
 
 
-# A menu group with more entries than this is split by the first letter of its titles, and a
-# letter with more than this by the next letter, and so on, so that the part of the menu each
-# page carries stays small however large the site grows and however the titles are spread
-# over the alphabet (with navigation.prune a page carries its own branch only).
+# A menu group with more entries than this is split by the first letter of its titles, and a letter
+# with more than this into runs of titles ("Sa – Sk"), nested as deep as it takes, so that the part of
+# the menu each page carries stays small however large the site grows and however the titles are
+# spread over the alphabet (with navigation.prune a page carries its own branch only): at most the
+# top level, the letters and MAX_GROUP entries for each level of runs.
 MAX_GROUP = 40
-MAX_PREFIX = 4  # letters; titles that share more than this stay in one group
+RUN_NAME = 24  # characters at most of each end of a run's name
 
 
 def navigation(pages: list[Page]) -> list:
@@ -50,7 +51,7 @@ def navigation(pages: list[Page]) -> list:
     for entries in groups.values():
         if len(entries) > MAX_GROUP:
             plain = [e for e in entries if isinstance(e, str)]  # the group's own index page stays first
-            entries[:] = plain + _by_prefix([e for e in entries if isinstance(e, dict)], 1)
+            entries[:] = plain + _by_letter([e for e in entries if isinstance(e, dict)])
     return nav
 
 
@@ -58,33 +59,44 @@ def _title(entry: dict) -> str:
     return next(iter(entry))
 
 
-def _by_prefix(entries: list[dict], length: int) -> list:
-    """At most MAX_GROUP items: sub-groups by the first ``length`` letters of the titles (A, B, ... Å;
-    then Sa, Sk, ...) while that tells titles apart, then runs of titles ('Sykehus 1 – Sykehus 40')."""
+def _by_letter(entries: list[dict]) -> list:
+    """At most MAX_GROUP items: sub-groups by the first letter of the titles (A, B, ... Å, # for the rest),
+    each split into runs when it has more than MAX_GROUP; runs of the whole group when there are too many letters."""
     entries = sorted(entries, key=lambda e: _title(e).casefold())
     if len(entries) <= MAX_GROUP:
         return entries
-    groups: dict[str, list] = {}
+    letters: dict[str, list] = {}
     for entry in entries:
-        title = _title(entry)
-        groups.setdefault(title[:length].casefold() if title[:1].isalpha() else "#", []).append(entry)
-    if len(groups) == 1:
-        key = next(iter(groups))
-        return _by_range(entries) if key == "#" or length >= MAX_PREFIX else _by_prefix(entries, length + 1)
-    if len(groups) > MAX_GROUP:
+        first = _title(entry)[:1]
+        letters.setdefault(first.upper() if first.isalpha() else "#", []).append(entry)
+    if not 1 < len(letters) <= MAX_GROUP:
         return _by_range(entries)
-    return [{key[:1].upper() + key[1:]: _by_prefix(items, length + 1)} for key, items in groups.items()]
+    return [{letter: _by_range(items)} for letter, items in letters.items()]
 
 
 def _by_range(entries: list[dict]) -> list:
-    """Sorted entries in runs of at most MAX_GROUP, named by their first and last title, nested as deep as it takes."""
+    """Sorted entries in runs of at most MAX_GROUP, nested as deep as it takes, each named by the shortest
+    beginnings of its first and last titles that tell it from the runs beside it ('Sa – Sk')."""
     if len(entries) <= MAX_GROUP:
         return entries
     size = MAX_GROUP
     while -(-len(entries) // size) > MAX_GROUP:
         size *= MAX_GROUP
     runs = [entries[start : start + size] for start in range(0, len(entries), size)]
-    return [{f"{_title(run[0])} – {_title(run[-1])}": _by_range(run)} for run in runs]
+    named = []
+    for n, run in enumerate(runs):
+        before = _title(runs[n - 1][-1]) if n else ""
+        after = _title(runs[n + 1][0]) if n + 1 < len(runs) else ""
+        first, last = _short(_title(run[0]), before), _short(_title(run[-1]), after)
+        named.append({first if first == last else f"{first} – {last}": _by_range(run)})
+    return named
+
+
+def _short(title: str, neighbour: str) -> str:
+    """The beginning of ``title`` that is not the beginning of ``neighbour`` (at most RUN_NAME characters)."""
+    length = next((i + 1 for i, (a, b) in enumerate(zip(title.casefold(), neighbour.casefold())) if a != b), len(neighbour) + 1)
+    short = title[: max(length, 2)].rstrip()
+    return short if len(short) <= RUN_NAME else short[: RUN_NAME - 1].rstrip() + "…"
 
 
 def redirect_settings(context: SiteContext, pages: list[Page]) -> dict:
