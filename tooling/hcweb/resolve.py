@@ -17,7 +17,7 @@ from .documents import editor_lines
 from .model import NationalText, Person, Provider, Translation, items, mapping, translation_key
 from .model import text as text_field
 from .repo import Content, GitView, NotPinnable
-from .sections import SECTION_ID, directives, headings, split_sections
+from .sections import SECTION_ID, directives, headings, section_ids, split_sections
 
 _NATIONAL_TARGET = re.compile(r"^(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*)(?:#(?P<section>[^\s#]*))?$")
 _SNIPPET_TARGET = re.compile(r"^snippets/(?P<name>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -165,7 +165,7 @@ class Resolver:
         body, first_line = pinned
         intro, sections = split_sections(body, first_line)
         if section_id is None:
-            chosen = body
+            chosen, ids = body, [heading.id for heading in headings(body, first_line)]
         else:
             section = next((s for s in sections if s.id == section_id), None)
             if section is None:
@@ -174,10 +174,10 @@ class Resolver:
                     error(rel, line, "include-section", f"'{text_id}' has no section '{section_id}' (its sections: {known})")
                 )
                 return None
-            chosen = section.markdown
-        for heading in headings(chosen, 1):
-            if heading.id and SECTION_ID.match(heading.id):
-                result.anchors.append(Anchor(heading.id, rel, line))
+            chosen, ids = section.markdown, section_ids(section)
+        for heading_id in ids:
+            if heading_id and SECTION_ID.match(heading_id):
+                result.anchors.append(Anchor(heading_id, rel, line))
         return chosen
 
 

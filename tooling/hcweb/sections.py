@@ -94,6 +94,18 @@ def split_sections(body: str, first_line: int) -> tuple[str, tuple[Section, ...]
     return intro, tuple(sections)
 
 
+_HEADING_LIKE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
+
+
+def section_ids(section: Section) -> list[str | None]:
+    """The ids of the level-2 headings of a section read on its own (as a page that includes it shows it):
+    its own heading's, unless another line of it could be a heading, when it is read again (headings)."""
+    rest = section.markdown.split("\n", 1)[1] if "\n" in section.markdown else ""
+    if _HEADING_LIKE.search(rest) is None:
+        return [section.id]
+    return [heading.id for heading in headings(section.markdown, 1)]
+
+
 def looks_like_directive(line: str) -> bool:
     """Whether ``line`` was probably meant as an include (or another {% ... %} tag), however it is written."""
     if "{" not in line and "\uff5b" not in line and "\ufe5b" not in line:  # no brace at all: the common case, and fast
