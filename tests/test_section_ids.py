@@ -38,4 +38,3 @@ Siste linje.
 def test_section_ids_are_those_read_again(body: str) -> None:
     for section in split_sections(body, 1)[1]:
         assert section_ids(section) == [heading.id for heading in headings(section.markdown, 1)]
-

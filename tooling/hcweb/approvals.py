@@ -59,11 +59,13 @@ def overlay_parts(
     revisions: dict[str, str] | None = None,
 ) -> list[Part]:
     """The overlay's own text, the snippets it includes, and each national revision its approval records (or ``revisions``)."""
-    own = shown_fields(overlay.meta, OVERLAY_SHOWN), normalised(overlay.body)
+    own: list[tuple[str, str]] = []  # the overlay as it is now, worked out when history is read at all (seldom)
 
     def same_own(version: str) -> bool:
+        if not own:
+            own.append((shown_fields(overlay.meta, OVERLAY_SHOWN), normalised(overlay.body)))
         meta, body = _meta_body(version, overlay.rel)
-        return (shown_fields(meta, OVERLAY_SHOWN), normalised(body)) == own
+        return (shown_fields(meta, OVERLAY_SHOWN), normalised(body)) == own[0]
 
     parts = [Part(overlay.rel, same_own)]
     for name, body in included_snippets(overlay.body, lambda n: provider.snippets[n].body if n in provider.snippets else None):

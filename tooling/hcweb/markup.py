@@ -415,7 +415,7 @@ def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: i
             offset = body.count("\n", 0, marks[max_headings])
             message = f"the text has {len(marks)} headings; a text may have at most {max_headings} (hcweb.yml limits): split it into several texts"
             return [Finding(offset, message, "heading-count")]
-    if not _may_hold_markup(body):
+    if not _may_hold_markup(body, max_heading):
         return []
     try:
         found = violations(render(body), iframe_hosts, max_heading)
@@ -433,12 +433,64 @@ def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: i
 
 # Every way Markdown has to make an element or attribute of the author's choosing needs one of these:
 # raw HTML and autolinks a '<', attribute lists a '{', links and images '](' or a reference '[...]:',
-# and notes '!!!' or '???'. A body without any of them becomes only the elements Markdown writes itself.
-_MARKUP_SIGNS = re.compile(r"[<{]|\]\s*[(:]|!!!|\?\?\?|^ {0,3}#{5,}", re.MULTILINE)
+# notes '!!!' or '???', a code block's language class a word after its fence; and a list nested so deep
+# that Python-Markdown fails on it a line that starts with a long run of indentation or list marks
+# (it fails from about 250 levels; 100 characters are fewer than that takes). A body without any of
+# them becomes only the elements Markdown writes itself, and the ids of its headings: those
+# _may_hold_markup works out without rendering. Each pattern is searched for only when the characters
+# it needs are there, and on the text with a line break in front, so that a line start is a literal.
+_LINK = re.compile(r"\]\s*[(:]")
+_FENCE_INFO = re.compile(r"(?:`{3,}|~{3,})[ \t]*[^\s`~]")
+_DEEP = re.compile(r"\n[ \t>*+\-0-9.)]{100}")
+# A line Markdown may make a hash heading of (after the marks of quotes and lists), and the underline of a heading.
+_HASH_HEADING = re.compile(r"\n([ \t>*+\-0-9.)]*#+)([^\n]*)")
+_UNDERLINE = re.compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?=\n|$)")
+# What attr_list reads at the end of a heading (its HEADER_RE) when the list sets only an id that _ID allows.
+_HEADING_ID = re.compile(r"[ ]+\{:?[ ]*#" + _ID.pattern + r"[ ]*\}[ ]*$")
+# Heading text that stays text: no emphasis, code, link, HTML, entity, escape or attribute list.
+_PLAIN_HEADING = re.compile(r"[^*_`\[<&\\{}]*")
+_CLOSING_HASHES = re.compile(r"#*$")
 
 
-def _may_hold_markup(body: str) -> bool:
-    return _MARKUP_SIGNS.search(body) is not None
+def _may_hold_markup(body: str, max_heading: int = 6) -> bool:
+    """Whether the page ``body`` becomes may hold anything the policy refuses (False: it certainly holds nothing).
+
+    Exact in one direction, which the tests check on many bodies: a body this lets through renders
+    without a violation. Headings need care, as every one gets an id: an explicit one (``{#referral}``,
+    allowed when _ID allows it) or one the table of contents makes of its text, which must be a valid
+    id too (``## ?`` would get ``_1``). A heading deeper than ``max_heading`` needs that many ``#``.
+    """
+    text = "\n" + body.replace("\r\n", "\n").replace("\r", "\n")  # the line breaks Python-Markdown sees
+    if "#" * (max_heading + 1) in text or (("=" in text or "-" in text) and _UNDERLINE.search(text)):
+        return True
+    if "#" in text:
+        headings = list(_HASH_HEADING.finditer(text))
+        suffix = len(f"_{len(headings)}")  # the table of contents numbers repeated ids: text_1, text_2, ...
+        kept: list[str] = []
+        end = 0
+        for heading in headings:
+            title = _CLOSING_HASHES.sub("", heading.group(2), count=1).strip()  # as Python-Markdown reads it
+            explicit = _HEADING_ID.search(title)
+            if explicit is not None:
+                title = title[: explicit.start()]
+            if not _PLAIN_HEADING.fullmatch(title):
+                return True
+            if explicit is None:
+                made = slugify(title, "-")
+                if not _ID.fullmatch(made) or len(made) + suffix > 100:
+                    return True
+            kept += [text[end : heading.start()], "\n", heading.group(1), title]  # the heading without its id
+            end = heading.end()
+        text = "".join([*kept, text[end:]])
+    return (
+        "<" in text
+        or "{" in text
+        or "!!!" in text
+        or "???" in text
+        or ("]" in text and _LINK.search(text) is not None)
+        or (("```" in text or "~~~" in text) and _FENCE_INFO.search(text) is not None)
+        or _DEEP.search(text) is not None
+    )
 
 
 def _fails_to_render(text: str) -> bool:

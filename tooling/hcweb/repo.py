@@ -18,6 +18,8 @@ from .data.snapshots import load as load_snapshots
 from .diagnostics import Diagnostic, error
 from .documents import FrontMatterFile, LineMap, load_yaml, split_front_matter
 from .errors import HcwebError, RepositoryNotFound, ShallowClone
+from .history_cache import FILE_NAME as CACHE_FILE
+from .history_cache import HistoryCache
 from .model import Event, MediaFile, NationalText, Overlay, Policy, Provider, ProviderPage, Redirects, Snippet, Translation
 from .revisions import national_revision, translation_revision
 from .schema import Schemas
@@ -66,6 +68,16 @@ class PinnedRevision:
 
 
 @dataclass(frozen=True)
+class _Version:
+    """One version of a file on the main line that its owner approved: what is needed to choose it."""
+
+    commit: str
+    date: dt.date
+    revision: str
+    safety: bool
+
+
+@dataclass(frozen=True)
 class NotPinnable:
     """Why a revision cannot be published: the message to show at the pin."""
 
@@ -76,6 +88,17 @@ def file_too_large(rel: str, line: int, size: int, limit: int) -> Diagnostic:
     """A file (or a revision of one) over the size limit of hcweb.yml."""
     return error(
         rel, line, "file-too-large", f"the file is {size // 1000} KB; a content file may be at most {limit // 1000} KB (hcweb.yml limits)"
+    )
+
+
+def _summary_shape(value: object) -> bool:
+    """Whether ``value`` is a version summary as _summary makes them (one read from the cache may be anything)."""
+    return value is None or (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and isinstance(value[1], bool)
+        and isinstance(value[2], bool)
     )
 
 
@@ -109,20 +132,8 @@ class GitView:
 
     @cached_property
     def _last_changed(self) -> dict[str, dt.date]:
-        if self.repo is None:
-            return {}
-        try:
-            log = self.repo.git.log("--format=%x01%cs", "--name-only", "--no-renames", "--", "content")
-        except git.GitCommandError:  # no commits yet
-            return {}
-        latest: dict[str, dt.date] = {}
-        day: dt.date | None = None
-        for line in log.splitlines():
-            if line.startswith("\x01"):
-                day = dt.date.fromisoformat(line[1:].strip())
-            elif line and day is not None:
-                latest.setdefault(line.strip(), day)
-        return latest
+        """Per file under content/: the date of the newest commit reachable from HEAD that changed it (from the one log)."""
+        return {rel: commits[0][1] for rel, commits in self._head_history.items()}
 
     def last_changed(self, rel: str) -> dt.date | None:
         """The date of the newest commit that changed ``rel`` (None when never committed)."""
@@ -166,50 +177,108 @@ class GitView:
         return self._main_line_cache[branch]
 
     def _commits_per_file(self, ref: str | None, first_parent: bool) -> dict[str, list[tuple[str, dt.date]]]:
+        """Per file under content/: the commits reachable from the commit ``ref`` that changed it, newest first.
+
+        One git process, and none when that commit's log was read by an earlier run (history_cache).
+        """
         if self.repo is None or ref is None:
             return {}
+        key = f"{ref}:{'first-parent' if first_parent else 'all'}"
+        found = self._cache.log(key)
+        if found is not None:
+            return found
         args = ["--first-parent"] if first_parent else []
-        try:
-            log = self.repo.git.log(ref, *args, "--format=%x01%H %cs", "--name-only", "--no-renames", "--", "content")
+        try:  # -z: every path as it is (no quotes around a name with ø or a quote in it), each ended by NUL
+            log = self.repo.git.log(ref, *args, "--format=%x01%H %cs", "--name-only", "--no-renames", "-z", "--", "content")
         except git.GitCommandError:
             return {}
-        found: dict[str, list[tuple[str, dt.date]]] = {}
+        found = {}
         current: tuple[str, dt.date] | None = None
-        for line in log.splitlines():
-            if line.startswith("\x01"):
-                sha, day = line[1:].split()
+        for entry in log.split("\0"):
+            if entry.startswith("\n"):  # the line break between a commit's line and its first path
+                entry = entry[1:]
+            if entry.startswith("\x01"):
+                sha, day = entry[1:].split()
                 current = (sha, dt.date.fromisoformat(day))
-            elif line.strip() and current is not None:
-                found.setdefault(line.strip(), []).append(current)
+            elif entry and current is not None:
+                found.setdefault(entry, []).append(current)
+        self._cache.remember_log(key, found)
         return found
 
+    @cached_property
+    def _cache(self) -> HistoryCache:
+        return HistoryCache(Path(self.repo.git_dir) / CACHE_FILE if self.repo is not None else None)
+
+    def _head_commit(self) -> str | None:
+        """The commit HEAD points at (read from .git, no process); None before the first commit."""
+        try:
+            return self.repo.head.commit.hexsha
+        except (ValueError, git.BadName, git.GitCommandError):
+            return None
+
     def file_at(self, commit: str, rel: str) -> str | None:
-        """The text of ``rel`` at ``commit`` (through git's object store, no process per file); None when absent."""
+        """The text of ``rel`` at ``commit`` (one request to git's object store, no process per file); None when absent."""
         if self.repo is None:
             return None
+        if "\n" in commit or "\n" in rel:  # cannot be asked for on one line: walk the commit's tree instead
+            return self._file_at_by_tree(commit, rel)
+        try:
+            _, kind, _, data = self.repo.git.get_object_data(f"{commit}:{rel}")
+        except (ValueError, git.GitCommandError):
+            return None
+        return data.decode("utf-8", errors="replace") if kind == b"blob" else None
+
+    def _file_at_by_tree(self, commit: str, rel: str) -> str | None:
         try:
             blob = self.repo.commit(commit).tree / rel
-            return blob.data_stream.read().decode("utf-8", errors="replace")
+            return blob.data_stream.read().decode("utf-8", errors="replace") if blob.type == "blob" else None
         except (KeyError, ValueError, git.BadName, git.GitCommandError):
             return None
 
-    def _approved_versions(self, rel: str, branch: str) -> list[PinnedRevision]:
+    def _approved_versions(self, rel: str, branch: str) -> list[_Version]:
         """Every version of the national text ``rel`` on the main line that its owner approved, newest first."""
         key = (rel, branch)
         if key not in self._versions:
             found = []
             for commit, day in self._main_line(branch).get(rel, []):
-                text = self.file_at(commit, rel)
-                if text is None:
-                    continue
-                source = split_front_matter(text, rel)
-                meta = source.data if isinstance(source.data, dict) else {}
-                approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
-                revision = national_revision(meta, source.body)
-                if approved.get("revision") == revision and self._owner_expert_at(commit, meta, approved.get("by")):
-                    found.append(PinnedRevision(commit, day, meta, source.body, source.body_line, revision, approved.get("safety") is True))
+                summary = self._summary(f"n:{commit}:{rel}", lambda commit=commit: self._national_summary(commit, rel))
+                if summary is not None and summary[1]:
+                    found.append(_Version(commit, day, summary[0], summary[2]))
             self._versions[key] = found
         return self._versions[key]
+
+    def _summary(self, key: str, read: Callable[[], list | None]) -> list | None:
+        """[revision, approved by its owner, safety] of one version of a file (kept across runs: a commit never changes)."""
+        versions = self._cache.versions
+        if not _summary_shape(versions.get(key, [])):
+            self._cache.remember_version(key, read())
+        return versions[key]
+
+    def _national_summary(self, commit: str, rel: str) -> list | None:
+        text = self.file_at(commit, rel)
+        if text is None:
+            return None
+        source = split_front_matter(text, rel)
+        meta = source.data if isinstance(source.data, dict) else {}
+        approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
+        revision = national_revision(meta, source.body)
+        approved_here = approved.get("revision") == revision and self._owner_expert_at(commit, meta, approved.get("by"))
+        return [revision, approved_here, approved.get("safety") is True]
+
+    def _pinned(self, rel: str, version: _Version) -> PinnedRevision:
+        """The version as a pinned revision: its front matter and body, read when a site shows it."""
+        key = (rel, version.commit)
+        if key not in self._pinned_revisions:
+            source = split_front_matter(self.file_at(version.commit, rel) or "", rel)
+            meta = source.data if isinstance(source.data, dict) else {}
+            self._pinned_revisions[key] = PinnedRevision(
+                version.commit, version.date, meta, source.body, source.body_line, version.revision, version.safety
+            )
+        return self._pinned_revisions[key]
+
+    @cached_property
+    def _pinned_revisions(self) -> dict[tuple[str, str], PinnedRevision]:
+        return {}
 
     def provider_at(self, commit: str, provider_id: str) -> Provider | None:
         """The provider as its provider.yml reads at ``commit`` (no data when it does not parse); None when it has none there."""
@@ -225,11 +294,22 @@ class GitView:
         owner = meta.get("owner")
         if not isinstance(name, str) or not isinstance(owner, str) or "/" in owner or owner.startswith("."):
             return False
-        provider = self.provider_at(commit, owner)
-        return provider is not None and provider.expert(name) is not None
+        text = self.file_at(commit, f"content/providers/{owner}/provider.yml")
+        if text is None:
+            return False
+        key = (owner, text)  # provider.yml changes seldom: each of its versions is read once
+        if key not in self._experts_in:
+            document = load_yaml(text, f"content/providers/{owner}/provider.yml")
+            provider = Provider(owner, "", document.data if isinstance(document.data, dict) else {}, document.lines)
+            self._experts_in[key] = frozenset(expert.name for expert in provider.experts)
+        return name in self._experts_in[key]
 
     @cached_property
-    def _versions(self) -> dict[tuple[str, str], list[PinnedRevision]]:
+    def _experts_in(self) -> dict[tuple[str, str], frozenset]:
+        return {}
+
+    @cached_property
+    def _versions(self) -> dict[tuple[str, str], list[_Version]]:
         return {}
 
     def find_revision(self, rel: str, revision: str, branch: str = "main") -> PinnedRevision | NotPinnable:
@@ -239,7 +319,7 @@ class GitView:
         """
         matching = [v for v in self._approved_versions(rel, branch) if v.revision == revision]
         if matching:
-            return matching[-1]
+            return self._pinned(rel, matching[-1])
         if self.repo is None:
             return NotPinnable("the folder is not a git repository, so no earlier revision can be found")
         if self.main_ref(branch) is None:
@@ -261,21 +341,29 @@ class GitView:
         if key not in self._versions:
             found = []
             for commit, day in self._main_line(branch).get(rel, []):
-                text = self.file_at(commit, rel)
-                source_text = self.file_at(commit, source_rel)
-                if text is None or source_text is None:
-                    continue
-                source = split_front_matter(text, rel)
-                meta = source.data if isinstance(source.data, dict) else {}
-                approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
-                revision = translation_revision(meta, source.body, language)
-                owner_meta = split_front_matter(source_text, source_rel).data
-                if approved.get("revision") == revision and self._owner_expert_at(
-                    commit, owner_meta if isinstance(owner_meta, dict) else {}, approved.get("by")
-                ):
-                    found.append(PinnedRevision(commit, day, meta, source.body, source.body_line, revision, False))
+                summary = self._summary(
+                    f"t:{commit}:{rel}:{language}:{source_rel}",
+                    lambda commit=commit: self._translation_summary(commit, rel, language, source_rel),
+                )
+                if summary is not None and summary[1]:
+                    found.append(_Version(commit, day, summary[0], False))
             self._versions[key] = found
-        return self._versions[key]
+        return [self._pinned(rel, version) for version in self._versions[key]]
+
+    def _translation_summary(self, commit: str, rel: str, language: str, source_rel: str) -> list | None:
+        text = self.file_at(commit, rel)
+        source_text = self.file_at(commit, source_rel)
+        if text is None or source_text is None:
+            return None
+        source = split_front_matter(text, rel)
+        meta = source.data if isinstance(source.data, dict) else {}
+        approved = meta.get("approved") if isinstance(meta.get("approved"), dict) else {}
+        revision = translation_revision(meta, source.body, language)
+        owner_meta = split_front_matter(source_text, source_rel).data
+        approved_here = approved.get("revision") == revision and self._owner_expert_at(
+            commit, owner_meta if isinstance(owner_meta, dict) else {}, approved.get("by")
+        )
+        return [revision, approved_here, False]
 
     def safety_after(self, rel: str, pinned: PinnedRevision, branch: str = "main") -> PinnedRevision | None:
         """The newest safety correction of ``rel`` approved on the main line after ``pinned``, if any."""
@@ -283,7 +371,7 @@ class GitView:
             if version.revision == pinned.revision:
                 return None
             if version.safety:
-                return version
+                return self._pinned(rel, version)
         return None
 
     @cached_property
@@ -312,7 +400,7 @@ class GitView:
 
     @cached_property
     def _head_history(self) -> dict[str, list[tuple[str, dt.date]]]:
-        return self._commits_per_file("HEAD", first_parent=False)
+        return self._commits_per_file(self._head_commit() if self.repo is not None else None, first_parent=False)
 
     def commits_of(self, rel: str) -> list[str]:
         """The commits reachable from HEAD that changed ``rel``, newest first."""
@@ -367,7 +455,14 @@ class Repository:
         return self.root / "overrides"
 
     def rel(self, path: Path) -> str:
+        text = str(path)
+        if text.startswith(self._root_prefix):  # the common case, without pathlib's parsing (it is asked for every file)
+            return text[len(self._root_prefix) :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
+
+    @cached_property
+    def _root_prefix(self) -> str:
+        return str(self.root) + os.sep
 
     def argument_rel(self, path: Path) -> str:
         """A file named on the command line, relative to the repository; OutsideRepository when it is not in it.
@@ -599,9 +694,10 @@ class Repository:
 
     def _load_provider_files(self, provider: Provider, provider_dir: Path, content: Content) -> None:
         problems = content.problems
+        folder_rel = self.rel(provider_dir) + "/"
         for path in self._files(provider_dir, problems):
             rel = self.rel(path)
-            parts = path.relative_to(provider_dir).parts
+            parts = tuple(rel[len(folder_rel) :].split("/"))  # its path in the provider's folder (rel is under it)
             if parts == (PROVIDER_FILE,):
                 continue
             if parts == (REDIRECTS_FILE,):

@@ -116,8 +116,13 @@ def looks_like_directive(line: str) -> bool:
 
 def directives(body: str, first_line: int) -> list[Directive]:
     """Every include directive outside code; one written any other way than the exact form is flagged malformed."""
+    return list(_directives(body, first_line))
+
+
+@functools.lru_cache(maxsize=32768)  # an overlay's directives are read by the resolver, the hashes and the checks
+def _directives(body: str, first_line: int) -> tuple[Directive, ...]:
     if "{" not in body and "\uff5b" not in body and "\ufe5b" not in body:  # no brace: no directive (the common case, and fast)
-        return []
+        return ()
     # Code is fenced (``` or ~~~) or indented (four spaces, or a tab); without either, there is none.
     maybe_code = "```" in body or "~~~" in body or "    " in body or "\t" in body
     code = scan(body).code_lines if maybe_code else frozenset()
@@ -130,4 +135,4 @@ def directives(body: str, first_line: int) -> list[Directive]:
             found.append(Directive(first_line + offset, match.group("target")))
         elif looks_like_directive(line):
             found.append(Directive(first_line + offset, "", malformed=True))
-    return found
+    return tuple(found)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..diagnostics import Diagnostic
-from ..model import NationalText, Provider
+from ..model import NationalText, Overlay, Provider
 from ..repo import Content, GitView
 from . import approvals, data, html, links, media, national, overlays, providers, redirects, site, translations
 
@@ -29,8 +30,24 @@ class CheckContext:
     def texts_in_scope(self) -> list[NationalText]:
         if self.scope is None:
             return list(self.content.national.values())
-        relevant = relevant_paths(self.content, self.scope)
+        relevant = self.relevant
         return [text for text in self.content.national.values() if text.rel in relevant]
+
+    def url(self, overlay: Overlay) -> str:
+        """The overlay's address (overlay.url), worked out once: several families of checks ask for every overlay's."""
+        found = self._urls.get(overlay.rel)
+        if found is None:
+            found = self._urls[overlay.rel] = overlay.url
+        return found
+
+    @cached_property
+    def _urls(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def relevant(self) -> set[str]:
+        """relevant_paths of the provider in scope (worked out once: every family of checks asks)."""
+        return relevant_paths(self.content, self.scope, self.git) if self.scope is not None else set()
 
 
 def run_all(
@@ -63,16 +80,17 @@ def run_all(
     unique = sorted(set(found))
     if provider_id is None:
         return unique
-    relevant = relevant_paths(content, provider_id)
+    relevant = context.relevant
     return [d for d in unique if _is_relevant(d.path, relevant)]
 
 
-def relevant_paths(content: Content, provider_id: str) -> set[str]:
-    """The files whose problems can stop this provider's site: its own, and the national texts it uses."""
+def relevant_paths(content: Content, provider_id: str, git: GitView | None = None) -> set[str]:
+    """The files whose problems can stop this provider's site: its own, and the national texts it uses (``git``: use
+    the expansions at the approved revisions, which the checks make anyway)."""
     provider = content.providers[provider_id]
     paths = {f"content/providers/{provider_id}/"}
     for overlay in provider.overlays:
-        for text_id in overlays.national_ids(content, provider, overlay):
+        for text_id in overlays.national_ids(content, provider, overlay, git):
             if text_id in content.national:
                 paths.add(content.national[text_id].rel)
             translation = content.translations.get(text_id, {}).get(overlay.language or provider.language)

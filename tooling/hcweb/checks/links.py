@@ -27,7 +27,7 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
         pages[urls.location_url(location.id)] = set(urls.LOCATION_SECTIONS.values())
     for overlay in provider.overlays:
         expansion = expand_overlay(context.content, provider, overlay, context.git)
-        pages[overlay.url] = {anchor.id for anchor in expansion.anchors}
+        pages[context.url(overlay)] = {anchor.id for anchor in expansion.anchors}
     for page in provider.pages:
         pages[page.url] = {h.id for h in headings(page.body, page.body_line) if h.id}
     for entry in provider.redirects.entries if provider.redirects else ():  # an old address answers as the page it leads to
@@ -39,14 +39,14 @@ def _site_anchors(context: CheckContext, provider: Provider) -> dict[str, set[st
 def check(context: CheckContext) -> list[Diagnostic]:
     content = context.content
     found: list[Diagnostic] = []
+    adopters: dict[str, set[str]] = {}
+    served_at: dict[str, str] = {}  # the address of a national text's page on other sites -> its id
+    for other in content.providers.values():  # the same for every site: read once
+        for overlay in other.overlays:
+            adopters.setdefault(overlay.uses or "", set()).add(other.id)
+            served_at.setdefault(context.url(overlay), overlay.uses or "")
     for provider in context.in_scope():
         site = _site_anchors(context, provider)
-        adopters: dict[str, set[str]] = {}
-        served_at: dict[str, str] = {}  # the address of a national text's page on other sites -> its id
-        for other in content.providers.values():
-            for overlay in other.overlays:
-                adopters.setdefault(overlay.uses or "", set()).add(other.id)
-                served_at.setdefault(overlay.url, overlay.uses or "")
         for rel, body, first_line, page_url in site_texts(context, provider, with_urls=True):
             for link in links(body, first_line):
                 if not is_internal(link.target):

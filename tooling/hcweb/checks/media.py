@@ -54,9 +54,10 @@ def site_texts(context: CheckContext, provider: Provider, with_urls: bool = Fals
     by_rel |= {snippet.rel: (snippet.body, 1) for snippet in provider.snippets.values()}
     for overlay in provider.overlays:
         by_rel[overlay.rel] = (overlay.body, overlay.body_line)
+        url = context.url(overlay)
         for rel in sorted(expand_overlay(content, provider, overlay, context.git).files):
             if rel in by_rel:
-                yield rel, *by_rel[rel], overlay.url if with_urls else f"on its page {overlay.url}"
+                yield rel, *by_rel[rel], url if with_urls else f"on its page {url}"
     for page in provider.pages:
         yield page.rel, page.body, page.body_line, page.url if with_urls else f"on its page {page.url}"
     for event in provider.events:

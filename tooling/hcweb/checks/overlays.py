@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, error
 from ..model import Overlay, Provider
-from ..repo import Content
+from ..repo import Content, GitView
 from ..resolve import Expansion, Resolver, expand_overlay
 
 if TYPE_CHECKING:
     from . import CheckContext
 
 
-def national_ids(content: Content, provider: Provider, overlay: Overlay) -> list[str]:
-    """The national texts an overlay shows, directly or through snippets."""
-    ids = list(expand_overlay(content, provider, overlay).included)
+def national_ids(content: Content, provider: Provider, overlay: Overlay, git: GitView | None = None) -> list[str]:
+    """The national texts an overlay shows, directly or through snippets (the same with ``git`` or without: which
+    texts are included is read from the overlay and its snippets, not from the revisions shown)."""
+    ids = list(expand_overlay(content, provider, overlay, git).included)
     if overlay.uses and overlay.uses not in ids:
         ids.append(overlay.uses)
     return ids

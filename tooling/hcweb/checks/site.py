@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic, error, warning
-from ..model import Provider
+from ..model import Overlay, Provider
 from ..sections import SECTION_ID, directives
 from ..urls import GENERATED_URLS, is_reserved, location_url
 
@@ -13,9 +14,9 @@ if TYPE_CHECKING:
     from . import CheckContext
 
 
-def site_urls(provider: Provider) -> list[tuple[str, str, int]]:
-    """(url, file, line) of every page of a provider's site that comes from a content file."""
-    urls = [(overlay.url, overlay.rel, 1) for overlay in provider.overlays]
+def site_urls(provider: Provider, url_of: Callable[[Overlay], str] | None = None) -> list[tuple[str, str, int]]:
+    """(url, file, line) of every page of a provider's site that comes from a content file (``url_of``: an overlay's address)."""
+    urls = [(url_of(overlay) if url_of else overlay.url, overlay.rel, 1) for overlay in provider.overlays]
     urls += [(page.url, page.rel, 1) for page in provider.pages]
     urls += [(location_url(loc.id), provider.rel, provider.lines("locations", loc.index, "id")) for loc in provider.locations]
     return urls
@@ -24,7 +25,7 @@ def site_urls(provider: Provider) -> list[tuple[str, str, int]]:
 def check(context: CheckContext) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for provider in context.in_scope():
-        found += _urls(provider)
+        found += _urls(provider, context)
         found += _events(context, provider)
         found += _pages(provider)
         found += _page_languages(context, provider)
@@ -44,10 +45,10 @@ def check(context: CheckContext) -> list[Diagnostic]:
     return found
 
 
-def _urls(provider: Provider) -> list[Diagnostic]:
+def _urls(provider: Provider, context: CheckContext) -> list[Diagnostic]:
     found = []
     taken: dict[str, str] = {}
-    for url, rel, line in site_urls(provider):
+    for url, rel, line in site_urls(provider, context.url):
         if is_reserved(url):
             what = GENERATED_URLS.get(url, "a generated page")
             found.append(
