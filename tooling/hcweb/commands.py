@@ -153,6 +153,9 @@ def build(
         with output.locked(), Rendering(output, pool, progress, pages_progress, split=jobs if one_site else 1) as rendering:
             if pool is None:
                 check()
+            else:  # a worker checks while this process merges and stages the sites (the content as read here)
+                checking = pool.submit(_found_in_worker, plan, content, repo.root, today)
+                check = functools.cache(lambda: _validated(checking.result(), approved_only))
             try:
                 merge_and_render(specs, output, settings, rendering)  # 3-5. merge, compare, render
             except Exception:
@@ -169,7 +172,15 @@ def build(
 
 def _checked(plan: BuildPlan, content: Content, repo: Repository, today: dt.date, approved_only: bool) -> Validation:
     """Every check the plan calls for; the build is refused (ContentErrors) on any error: nothing is published."""
-    found = plan.check(content, today, repo.git)
+    return _validated(plan.check(content, today, repo.git), approved_only)
+
+
+def _found_in_worker(plan: BuildPlan, content: Content, root: Path, today: dt.date) -> list[Diagnostic]:
+    """plan.check in a worker process, on the content the build read (it is sent along, not read again)."""
+    return plan.check(content, today, Repository(root).git)
+
+
+def _validated(found: list[Diagnostic], approved_only: bool) -> Validation:
     if not approved_only:
         found = approvals.for_preview(found)
     validation = Validation(sorted(set(found)))
