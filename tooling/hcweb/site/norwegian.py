@@ -5,6 +5,7 @@ What the pages themselves say is in the design's templates (overrides/), and dat
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Search: the forms of a noun, the other written standard's word, the spellings a reader types, compounds.
@@ -82,6 +83,7 @@ _DOUBLED = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})  # as on keyboard
 _NORWEGIAN_LETTERS = frozenset("æøå")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a site's words repeat from page to page
 def without_accents(word: str) -> str:
     """``word`` with accents dropped and æ, ø, å kept: søvnapné -> søvnapne, Müller -> Muller."""
     return "".join(
@@ -94,8 +96,13 @@ def without_accents(word: str) -> str:
 
 def spellings(word: str) -> set[str]:
     """How ``word`` may be typed without accents or without æøå: søvnapné -> søvnapne, sovnapne, soevnapne."""
+    return set(_spellings(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _spellings(word: str) -> frozenset[str]:
     plain = without_accents(word)
-    return {plain, plain.translate(_PLAIN), plain.translate(_DOUBLED)} - {word}
+    return frozenset({plain, plain.translate(_PLAIN), plain.translate(_DOUBLED)} - {word})
 
 
 def compound_parts(word: str, known: set[str], shortest: int = 4, *, first: bool = True) -> set[str]:
