@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,11 +15,13 @@ HCWEB = str(VENV_BIN / "hcweb")
 
 def run(command: list[str], env: dict | None = None) -> tuple[float, int]:
     """(seconds, peak resident memory in MiB of the process and the children it waited for)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a command that writes much would wait for a reader
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) not in (0,):
         raise SystemExit(f"failed: {' '.join(command)}\n{stderr[-2000:]}")
     return seconds, usage.ru_maxrss // 1024

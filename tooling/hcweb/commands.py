@@ -135,10 +135,12 @@ def build(
         output.tidy()
         return Validation(plan.known_warnings()), _in_order(plan, [])
     pages_progress = getattr(progress, "pages", None)
-    one_site = len(plan.to_build) == 1  # with workers, its pages are shared among them when it is large (site.build.SPLIT_MIN)
-    with renderers(
-        jobs if one_site else min(jobs, len(plan.to_build)), pages_progress
-    ) as pool:  # the workers start while the content is read
+    # One site, with workers: its pages are shared among them when it is large (site.build.SPLIT_MIN), and one
+    # more worker checks the content meanwhile. Several sites: a worker each, and the checks run here once they
+    # are all merged and staged.
+    one_site = len(plan.to_build) == 1
+    workers = jobs + 1 if one_site and jobs > 1 else min(jobs, len(plan.to_build))
+    with renderers(workers, pages_progress) as pool:  # the workers start while the content is read
         content = repo.load(only_provider=plan.to_read)  # 2. load and check
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
@@ -153,7 +155,7 @@ def build(
         with output.locked(), Rendering(output, pool, progress, pages_progress, split=jobs if one_site else 1) as rendering:
             if pool is None:
                 check()
-            else:  # a worker checks while this process merges and stages the sites (the content as read here)
+            elif one_site:  # the content as read here, sent along: the worker does not read it again
                 checking = pool.submit(_found_in_worker, plan, content, repo.root, today)
                 check = functools.cache(lambda: _validated(checking.result(), approved_only))
             try:
