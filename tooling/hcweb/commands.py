@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,16 +136,12 @@ def build(
         output.tidy()
         return Validation(plan.known_warnings()), _in_order(plan, [])
     pages_progress = getattr(progress, "pages", None)
-    # One site, with workers: its pages are shared among them when it is large (site.build.SPLIT_MIN), and one
-    # more worker checks the content meanwhile. Several sites: a worker each, and the checks run here once they
-    # are all merged and staged.
-    one_site = len(plan.to_build) == 1
-    workers = jobs + 1 if one_site and jobs > 1 else min(jobs, len(plan.to_build))
-    with renderers(workers, pages_progress) as pool:  # the workers start while the content is read
-        content = repo.load(only_provider=plan.to_read)  # 2. load and check
+    one_site = len(plan.to_build) == 1  # with workers, one more for its checks (_checks), and its pages shared
+    with renderers(jobs + 1 if one_site and jobs > 1 else min(jobs, len(plan.to_build)), pages_progress) as pool:
+        content = repo.load(only_provider=plan.to_read)  # 2. load and check (the workers start meanwhile)
         for provider_id in provider_ids or []:
             require_provider(content, provider_id)
-        check = functools.cache(lambda: _checked(plan, content, repo, today, approved_only))  # once, before or while rendering
+        check = _checks(plan, content, repo, today, approved_only, pool)
         specs = [
             provider_site(SiteContext(content, content.providers[pid], repo.git, today, approved_only), repo.overrides_dir)
             for pid in plan.selected(content)
@@ -155,9 +152,6 @@ def build(
         with output.locked(), Rendering(output, pool, progress, pages_progress, split=jobs if one_site else 1) as rendering:
             if pool is None:
                 check()
-            elif one_site:  # the content as read here, sent along: the worker does not read it again
-                checking = pool.submit(_found_in_worker, plan, content, repo.root, today)
-                check = functools.cache(lambda: _validated(checking.result(), approved_only))
             try:
                 merge_and_render(specs, output, settings, rendering)  # 3-5. merge, compare, render
             except Exception:
@@ -170,6 +164,19 @@ def build(
             if cache:
                 render_cache.prune(output.cache_dir)
     return validation, _in_order(plan, built)
+
+
+def _checks(plan: BuildPlan, content: Content, repo: Repository, today: dt.date, approved_only: bool, pool) -> Callable[[], Validation]:
+    """The build's checks, run once when first asked for (before rendering without workers, else while the sites render).
+
+    One site with workers: a worker of its own starts them at once, on the content as read here (sent along,
+    not read again), while this process merges and stages the site and the other workers share its pages
+    (site.build.SPLIT_MIN). Several sites: they run here once every site is merged and staged.
+    """
+    if pool is None or len(plan.to_build) != 1:
+        return functools.cache(lambda: _checked(plan, content, repo, today, approved_only))
+    checking = pool.submit(_found_in_worker, plan, content, repo.root, today)
+    return functools.cache(lambda: _validated(checking.result(), approved_only))
 
 
 def _checked(plan: BuildPlan, content: Content, repo: Repository, today: dt.date, approved_only: bool) -> Validation:
