@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, pass_context
@@ -30,7 +31,6 @@ from mkdocs.utils import normalize_url
 THEME = "hcweb-theme/"  # the theme's own templates, under this prefix, where an override of the same name hides them
 NAV = THEME + "partials/nav.html"
 ITEM = "partials/nav-item.html"
-_MARK = re.compile("\x02(\\d+)\x03")
 REUSE = True  # False: the theme renders every page's menu whole (tests/test_parallel_site.py compares the two)
 
 
@@ -50,6 +50,8 @@ class Menus:
         self.addresses: dict[str, int] = {}  # an address as the templates gave it -> its number in the marks
         self.by_number: list[str] = []
         self.stats = {"whole": 0, "reused": 0}
+        self.token = secrets.token_hex(8)  # in every mark: no title or text of the site can spell one
+        self.marks = re.compile(f"\x02{self.token}(\\d+)\x03")
 
     def render(self, context) -> str:
         page = context["page"]
@@ -98,7 +100,7 @@ class Menus:
             if number is None:
                 number = self.addresses[text] = len(self.by_number)
                 self.by_number.append(text)
-            return f"\x02{number}\x03"
+            return f"\x02{self.token}{number}\x03"
 
         env.filters["url"] = mark
         try:
@@ -109,7 +111,7 @@ class Menus:
     def _filled(self, html: str, context) -> str:
         """The marks replaced by the addresses as MkDocs' ``url`` filter writes them on this page (escaped, as printed)."""
         page, base = context["page"], context["base_url"]
-        return _MARK.sub(lambda m: str(escape(normalize_url(self.by_number[int(m[1])], page=page, base=base))), html)
+        return self.marks.sub(lambda m: str(escape(normalize_url(self.by_number[int(m[1])], page=page, base=base))), html)
 
 
 def install(env, menus: Menus) -> None:
