@@ -4,7 +4,7 @@ no render cache, and the theme rendering every page's menu whole (site/menu.py R
 The faster ways: the menu rendered once per branch (site/menu.py), a site's pages shared between
 worker processes (site/build.py, render_share), pages and parts from the render cache, and sites
 built in parallel. Compared on the sample content (every kind of page, languages, events,
-redirects) and on a generated corpus with menu groups split by letters.
+redirects) and on a generated corpus whose menu has groups within groups.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from hcweb.site import build as site_build
-from hcweb.site import menu
+from hcweb.site import menu, mkdocs_config
 from helpers import PROJECT, TODAY, run
 
 sys.path.insert(0, str(PROJECT / "bench"))
@@ -41,12 +41,21 @@ def build(root: Path, out: Path, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="module", autouse=True)
+def small_menu_groups():
+    """Menu groups of at most 8 entries: the small corpus's menu has groups by letter and runs within them."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr(mkdocs_config, "MAX_GROUP", 8)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def reference(tmp_path_factory, small_menu_groups):
     """The sample sites and a generated corpus, each built the plain way."""
     patch = pytest.MonkeyPatch()
     patch.setattr(menu, "REUSE", False)
-    corpus = make_corpus(tmp_path_factory.mktemp("corpus") / "repo", 1, 130, 130)
+    corpus = make_corpus(tmp_path_factory.mktemp("corpus") / "repo", 1, 80, 80, commits=0)
     out = tmp_path_factory.mktemp("plain")
     try:
         build(PROJECT, out / "samples", "--all", "--jobs", "1", "--no-cache")
