@@ -215,10 +215,11 @@ def _failed_writing(site: StagedSite, exc: OSError) -> BuildResult:
     return BuildResult(site.name, False, len(site.pages), messages=[_os_error(exc)])
 
 
-def _finish_site(site: StagedSite) -> None:
-    """What is added to a rendered site from its pages: the open data and the search terms."""
+def _finish_site(site: StagedSite, index: dict | None = None) -> None:
+    """What is added to a rendered site from its pages: the open data and the search terms (``index``: the
+    search index as the site's file holds it, when it is in hand already)."""
     write_open_data(site.site_tmp, site.pages)
-    add_word_forms(site.site_tmp, site.pages, site.config["theme"].get("language", "nb"))
+    add_word_forms(site.site_tmp, site.pages, site.config["theme"].get("language", "nb"), index)
 
 
 # --- One site rendered by several processes -----------------------------------------------------
@@ -257,18 +258,17 @@ def put_together(site: StagedSite, shares: list[BuildResult], started: float) ->
     result = BuildResult(site.name, ok, len(site.pages), messages=messages, cache=_added([share.cache for share in shares]))
     if ok:
         try:
-            docs = []
-            for k, share in enumerate(shares):
+            index = _search_index(site.site_tmp)  # the first run's; the others' entries follow in order
+            for k, share in enumerate(shares[1:], start=1):
                 folder = share_folder(site, k)
-                docs += _search_docs(folder)
-                if k:
-                    for name in share.files:
-                        target = site.site_tmp / name
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        os.replace(folder / name, target)
-                    shutil.rmtree(folder, ignore_errors=True)
-            _write_search_docs(site.site_tmp, docs)
-            _finish_site(site)
+                if index is not None:
+                    index["docs"] += (_search_index(folder) or {}).get("docs", [])
+                for name in share.files:
+                    target = site.site_tmp / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(folder / name, target)
+                shutil.rmtree(folder, ignore_errors=True)
+            _finish_site(site, index)
         except OSError as exc:
             result = _failed_writing(site, exc)
     result.pages = len(site.pages)
@@ -287,28 +287,18 @@ def _added(stats: list[dict]) -> dict:
 SEARCH_INDEX = Path("search") / "search_index.json"
 
 
-def _search_docs(folder: Path) -> list[dict]:
+def _search_index(folder: Path) -> dict | None:
     index = folder / SEARCH_INDEX
-    return json.loads(index.read_text(encoding="utf-8"))["docs"] if index.is_file() else []
+    return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else None
 
 
 def _keep_own_entries(folder: Path, urls: set[str]) -> None:
     """The search index of a run of pages without the (empty) entries of the pages other processes render."""
-    index_file = folder / SEARCH_INDEX
-    if not index_file.is_file():
+    index = _search_index(folder)
+    if index is None:
         return
-    index = json.loads(index_file.read_text(encoding="utf-8"))
     index["docs"] = [doc for doc in index["docs"] if doc.get("location", "").split("#", 1)[0] in urls]
-    index_file.write_text(_search_json(index), encoding="utf-8")
-
-
-def _write_search_docs(folder: Path, docs: list[dict]) -> None:
-    index_file = folder / SEARCH_INDEX
-    if not index_file.is_file():
-        return
-    index = json.loads(index_file.read_text(encoding="utf-8"))
-    index["docs"] = docs
-    index_file.write_text(_search_json(index), encoding="utf-8")
+    (folder / SEARCH_INDEX).write_text(_search_json(index), encoding="utf-8")
 
 
 def _search_json(index: dict) -> str:

@@ -88,12 +88,14 @@ def site_words(index: dict) -> set[str]:
     return known
 
 
-def add_word_forms(site_dir: Path, pages: list[Page], language: str = "nb") -> None:
-    """Add the search terms of each page to its entry in search/search_index.json (``language``: the site's)."""
+def add_word_forms(site_dir: Path, pages: list[Page], language: str = "nb", index: dict | None = None) -> None:
+    """Add the search terms of each page to its entry in search/search_index.json (``language``: the site's;
+    ``index``: the index that file holds, when the caller has it in hand; it is written to the file)."""
     index_file = site_dir / "search" / "search_index.json"
-    if not index_file.is_file():
-        return
-    index = json.loads(index_file.read_text(encoding="utf-8"))
+    if index is None:
+        if not index_file.is_file():
+            return
+        index = json.loads(index_file.read_text(encoding="utf-8"))
     known = site_words(index) | {word for page in pages for word in words(" ".join(page_tags(page))) if len(word) >= 3}
     by_location = {page.url.lstrip("/"): page for page in pages}
     for doc in index.get("docs", []):
