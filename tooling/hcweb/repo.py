@@ -610,7 +610,7 @@ class Repository:
         problems.extend(self.schemas.validate(schema, document.data, rel, document.lines))
         return document.data, document.lines
 
-    def _read_markdown(self, path: Path, schema: str | None, problems: list[Diagnostic]) -> FrontMatterFile | None:
+    def read_markdown(self, path: Path, schema: str | None, problems: list[Diagnostic]) -> FrontMatterFile | None:
         rel = self.rel(path)
         raw = self._read_text(path, problems)
         if raw is None:
@@ -662,12 +662,12 @@ class Repository:
                     error(rel, 1, "unknown-collection", f"'{collection}' is not a collection in hcweb.yml (known: {known})")
                 )
             if language is not None:
-                source = self._read_markdown(path, "translation", content.problems)
+                source = self.read_markdown(path, "translation", content.problems)
                 if source is not None:
                     translation = Translation(rel, source, id=f"{collection}/{slug}", language=language)
                     content.translations.setdefault(translation.id, {})[language] = translation
                 continue
-            source = self._read_markdown(path, "national-text", content.problems)
+            source = self.read_markdown(path, "national-text", content.problems)
             if source is not None:
                 text_id = f"{collection}/{slug}"
                 content.national[text_id] = NationalText(rel, source, id=text_id)
@@ -716,7 +716,7 @@ class Repository:
                 continue
             folder, stem = parts[0], path.stem
             if folder == "pages":
-                source = self._read_markdown(path, "page", problems)
+                source = self.read_markdown(path, "page", problems)
                 if source:
                     name, language = split_language(stem)  # pages/<name>.<language>.md: the page in another language
                     page_path = "/".join((*parts[1:-1], name))
@@ -724,15 +724,15 @@ class Repository:
             elif len(parts) != 2:
                 problems.append(error(rel, 1, "layout", f"'{folder}/' holds files directly, not sub-folders"))
             elif folder == "snippets":
-                source = self._read_markdown(path, None, problems)
+                source = self.read_markdown(path, None, problems)
                 if source:
                     provider.snippets[stem] = Snippet(provider.id, stem, rel, source.text)
             elif folder == "events":
-                source = self._read_markdown(path, "event", problems)
+                source = self.read_markdown(path, "event", problems)
                 if source:
                     provider.events.append(Event(rel, source, provider_id=provider.id, slug=stem))
             elif folder in content.policy.collections:
-                source = self._read_markdown(path, "overlay", problems)
+                source = self.read_markdown(path, "overlay", problems)
                 if source:
                     name, language = split_language(stem)  # <slug>.<language>.md: the overlay's page in another language
                     overlay = Overlay(rel, source, provider_id=provider.id, collection=folder, slug=name, language=language)

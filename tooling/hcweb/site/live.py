@@ -40,7 +40,7 @@ from ..urls import split_language
 from .build import StagedSite, design_digest, provider_site, site_inputs, stage, write_docs, write_open_data
 from .mkdocs_adapter import OpenSite, open_site, render_again
 from .outputs import SITE_FILE_MODE, OutputFolder
-from .pages import Page, SiteContext, _national_page, _provider_page
+from .pages import Page, SiteContext, national_page, provider_page
 from .search import NATIONAL_BOOST, add_word_forms, page_tags, search_terms, site_words, words
 from .security import page_problems
 
@@ -198,7 +198,7 @@ class LiveSite:
         path = repo.root / doc.rel
         before = len(problems)
         if isinstance(doc, Overlay):
-            source = repo._read_markdown(path, "overlay", problems)
+            source = repo.read_markdown(path, "overlay", problems)
             if source is None:
                 return None
             name, language = split_language(path.stem)
@@ -206,7 +206,7 @@ class LiveSite:
             overlay.folder, overlay.national = content.policy.collection_path(doc.collection), content.national.get(overlay.uses or "")
             found = overlay
         else:
-            source = repo._read_markdown(path, "page", problems)
+            source = repo.read_markdown(path, "page", problems)
             if source is None:
                 return None
             parts = path.relative_to(repo.content_dir / "providers" / provider.id).parts
@@ -246,7 +246,7 @@ class LiveSite:
         return approvals.for_preview(checks.concerning(sorted(set(found)), self.content, provider.id))
 
     def _merge(self, doc: Overlay | ProviderPage) -> Page:
-        return _national_page(self.context, doc) if isinstance(doc, Overlay) else _provider_page(self.context, doc)
+        return national_page(self.context, doc) if isinstance(doc, Overlay) else provider_page(self.context, doc)
 
     # --- writing ---------------------------------------------------------------------------
 

@@ -160,13 +160,13 @@ def site_pages(context: SiteContext) -> list[Page]:
     order = {key: index for index, key in enumerate(context.content.policy.collections)}
     overlays = sorted(provider.overlays, key=lambda o: (order.get(o.collection, len(order)), o.rel))
     national = sorted(
-        (_national_page(context, overlay) for overlay in overlays if overlay.language is None),
+        (national_page(context, overlay) for overlay in overlays if overlay.language is None),
         key=lambda p: (order.get(p.meta["hcweb"]["collection"], len(order)), sort_key(p.title)),
     )
     # An overlay in another language: its own page, linked from the Norwegian one; not in the menu, on the home page
     # or on a location's page. Only when everything on it is shown in an approved translation (published_versions).
-    in_other_languages = [_national_page(context, overlay) for overlay in overlays if overlay in context.published_versions]
-    own = [_provider_page(context, page) for page in sorted(provider.pages, key=lambda p: (p.path, p.language or ""))]
+    in_other_languages = [national_page(context, overlay) for overlay in overlays if overlay in context.published_versions]
+    own = [provider_page(context, page) for page in sorted(provider.pages, key=lambda p: (p.path, p.language or ""))]
     in_site_language = [page for page in own if not page.meta["hcweb"].get("page_language")]
     home, long_lists = home_and_lists(context, national, in_site_language)  # a long collection: by letter, on pages of its own
     return [
@@ -218,7 +218,7 @@ def _iso(day: dt.date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _national_page(context: SiteContext, overlay: Overlay) -> Page:
+def national_page(context: SiteContext, overlay: Overlay) -> Page:
     content, provider = context.content, context.provider
     text = content.national[overlay.uses]
     expansion = expand_overlay(content, provider, overlay, context.git if context.approved_only else None)
@@ -488,7 +488,7 @@ def language_link(context: SiteContext, language: str) -> dict:
         raise MissingWords(f"{design}: no words for pages in the language '{language}' (languages: {language}: this_page: ...)") from None
 
 
-def _provider_page(context: SiteContext, page: ProviderPage) -> Page:
+def provider_page(context: SiteContext, page: ProviderPage) -> Page:
     updated = context.last_updated({page.rel})
     approval = page.approved
     expert = context.provider.expert(approval.by) if approval else None
