@@ -41,7 +41,7 @@ from .build import StagedSite, design_digest, provider_site, site_inputs, stage,
 from .mkdocs_adapter import OpenSite, open_site, render_again
 from .outputs import SITE_FILE_MODE, OutputFolder
 from .pages import Page, SiteContext, national_page, provider_page
-from .search import NATIONAL_BOOST, add_word_forms, page_tags, search_terms, site_words, words
+from .search import add_terms, add_word_forms, index_json, site_words, tag_words
 from .security import page_problems
 
 FOLDER = ".hcweb-live"  # in the output folder: the live site's staged Markdown, and what MkDocs renders there
@@ -116,7 +116,7 @@ class LiveSite:
             doc.pop("tags", None)  # hcweb's terms (add_word_forms); MkDocs' entries of these pages have none
             doc.pop("boost", None)
             self.site_words.update(site_words({"docs": [doc]}))
-        self.tag_words = {word for page in self.pages for word in words(" ".join(page_tags(page))) if len(word) >= 3}
+        self.tag_words = tag_words(self.pages)
         return True
 
     # --- one change ------------------------------------------------------------------------
@@ -297,19 +297,12 @@ class LiveSite:
                 written["search/search_index.json"] = (scratch / "search" / "search_index.json").read_bytes()
                 published = json.loads(written["search/search_index.json"])
             else:  # the terms of the changed pages' entries only, as add_word_forms finds them
-                known = set(counted) | self.tag_words
-                by_location = {page.url.lstrip("/"): page for page in changed}
-                final = [doc for doc in self.published.get("docs", []) if not any(_is_entry_of(doc, url) for url in by_location)]
-                fresh = [copy.deepcopy(doc) for doc in docs if any(_is_entry_of(doc, url) for url in by_location)]
-                for doc in fresh:
-                    page = by_location.get(doc.get("location"))
-                    if page is not None:
-                        doc["tags"] = [*doc.get("tags", []), *search_terms(page, known, language)]
-                        if (page.meta.get("hcweb") or {}).get("kind") == "national":
-                            doc["boost"] = NATIONAL_BOOST
+                places = [page.url.lstrip("/") for page in changed]
+                final = [doc for doc in self.published.get("docs", []) if not any(_is_entry_of(doc, url) for url in places)]
+                fresh = [copy.deepcopy(doc) for doc in docs if any(_is_entry_of(doc, url) for url in places)]
+                add_terms(fresh, changed, set(counted) | self.tag_words, language)
                 published = {**self.published, "docs": _spliced_in(final, fresh, docs)}
-                text = json.dumps(published, ensure_ascii=False, separators=(",", ":"))
-                written["search/search_index.json"] = text.encode("utf-8")
+                written["search/search_index.json"] = index_json(published).encode("utf-8")
             if any(page.sections != self.pages[i].sections for i, page in _places(self.pages, changed)):
                 write_open_data(scratch, pages)
                 written[urls.OPEN_DATA] = (scratch / urls.OPEN_DATA).read_bytes()

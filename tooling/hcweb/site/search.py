@@ -96,12 +96,28 @@ def add_word_forms(site_dir: Path, pages: list[Page], language: str = "nb", inde
         if not index_file.is_file():
             return
         index = json.loads(index_file.read_text(encoding="utf-8"))
-    known = site_words(index) | {word for page in pages for word in words(" ".join(page_tags(page))) if len(word) >= 3}
+    known = site_words(index) | tag_words(pages)
+    add_terms(index.get("docs", []), pages, known, language)
+    index_file.write_text(index_json(index), encoding="utf-8")
+
+
+def tag_words(pages: list[Page]) -> set[str]:
+    """The words of the pages' tags, which compounds are split by too (with the words of the index)."""
+    return {word for page in pages for word in words(" ".join(page_tags(page))) if len(word) >= 3}
+
+
+def add_terms(docs: list[dict], pages: list[Page], known: set[str], language: str) -> None:
+    """Each entry of a page among ``pages`` (the page's own, not its sections') gets the page's search terms,
+    and the boost of a treatment page."""
     by_location = {page.url.lstrip("/"): page for page in pages}
-    for doc in index.get("docs", []):
+    for doc in docs:
         page = by_location.get(doc.get("location"))
         if page is not None:
             doc["tags"] = [*doc.get("tags", []), *search_terms(page, known, language)]
             if (page.meta.get("hcweb") or {}).get("kind") == "national":
                 doc["boost"] = NATIONAL_BOOST
-    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def index_json(index: dict) -> str:
+    """The search index as the site publishes it."""
+    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
