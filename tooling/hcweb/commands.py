@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +176,9 @@ def _checks(plan: BuildPlan, content: Content, repo: Repository, today: dt.date,
     """
     if pool is None or len(plan.to_build) != 1:
         return functools.cache(lambda: _checked(plan, content, repo, today, approved_only))
-    checking = pool.submit(_found_in_worker, plan, content, repo.root, today)
+    # Pickled here and now: the pool would pickle it in a thread of its own while this process goes on
+    # merging, which fills caches in the content as it reads it.
+    checking = pool.submit(_found_in_worker, pickle.dumps((plan, content), pickle.HIGHEST_PROTOCOL), repo.root, today)
     return functools.cache(lambda: _validated(checking.result(), approved_only))
 
 
@@ -184,8 +187,10 @@ def _checked(plan: BuildPlan, content: Content, repo: Repository, today: dt.date
     return _validated(plan.check(content, today, repo.git), approved_only)
 
 
-def _found_in_worker(plan: BuildPlan, content: Content, root: Path, today: dt.date) -> list[Diagnostic]:
-    """plan.check in a worker process, on the content the build read (it is sent along, not read again)."""
+def _found_in_worker(read: bytes, root: Path, today: dt.date) -> list[Diagnostic]:
+    """plan.check in a worker process, on the content the build read (``read``: the plan and the content,
+    pickled; it is sent along, not read again)."""
+    plan, content = pickle.loads(read)
     return plan.check(content, today, Repository(root).git)
 
 

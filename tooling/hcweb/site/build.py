@@ -16,6 +16,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import threading
@@ -472,7 +473,7 @@ class Rendering:
         elif self.split > 1 and len(site.pages) >= SPLIT_MIN:
             self._start_shares(site)
         else:
-            self.running[self.pool.submit(_make_site_in_worker, site)] = site
+            self.running[self.pool.submit(_make_site_in_worker, _pickled(site))] = site
 
     def _start_shares(self, site: StagedSite) -> None:
         """Write the site's pages here, and have each worker render a run of them (render_share)."""
@@ -483,7 +484,8 @@ class Rendering:
             self._done(site, _failed_writing(site, exc))
             return
         light = dataclasses.replace(site, pages=[])  # what a worker needs of it: its folders (the pages are written)
-        shares = [self.pool.submit(_render_share_in_worker, light, config_file, k, self.split) for k in range(self.split)]
+        sent = _pickled(light)
+        shares = [self.pool.submit(_render_share_in_worker, sent, config_file, k, self.split) for k in range(self.split)]
         self.shared[site.name] = (shares, started)
 
     def unchanged(self, spec: SiteSpec) -> None:
@@ -564,13 +566,19 @@ def _worker_started(queue, parent: int) -> None:
         _Worker.report = lambda name, done, total, share=0: queue.put((name, done, total, share))
 
 
-def _make_site_in_worker(site: StagedSite) -> BuildResult:
-    return make_site(site, _Worker.report)
+def _pickled(site: StagedSite) -> bytes:
+    """A staged site as sent to a worker, pickled here and now: the pool would pickle it in a thread of its own,
+    while this process goes on merging the next site (which may fill caches that the pages share)."""
+    return pickle.dumps(site, pickle.HIGHEST_PROTOCOL)
 
 
-def _render_share_in_worker(site: StagedSite, config_file: str, k: int, n: int) -> BuildResult:
+def _make_site_in_worker(site: bytes) -> BuildResult:
+    return make_site(pickle.loads(site), _Worker.report)
+
+
+def _render_share_in_worker(site: bytes, config_file: str, k: int, n: int) -> BuildResult:
     report = _Worker.report
-    return render_share(site, config_file, k, n, report and (lambda name, done, total: report(name, done, total, k)))
+    return render_share(pickle.loads(site), config_file, k, n, report and (lambda name, done, total: report(name, done, total, k)))
 
 
 _PR_SET_PDEATHSIG = 1
