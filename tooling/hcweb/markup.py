@@ -24,6 +24,7 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from selectolax.lexbor import LexborHTMLParser
 
+from .sections import HEADING_LINE
 from .urls import anchor
 
 # Note types of the admonition and details extensions, which become classes.
@@ -399,7 +400,6 @@ class Finding:
     code: str
 
 
-_HEADING_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
 
 
 def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: int = 6, max_headings: int | None = None) -> list[Finding]:
@@ -410,7 +410,7 @@ def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: i
     """
     lines = body.split("\n")
     if max_headings is not None:
-        marks = [match.start() for match in _HEADING_LINE.finditer(body)]
+        marks = [match.start() for match in HEADING_LINE.finditer(body)]
         if len(marks) > max_headings:
             offset = body.count("\n", 0, marks[max_headings])
             message = f"the text has {len(marks)} headings; a text may have at most {max_headings} (hcweb.yml limits): split it into several texts"

@@ -94,14 +94,15 @@ def split_sections(body: str, first_line: int) -> tuple[str, tuple[Section, ...]
     return intro, tuple(sections)
 
 
-_HEADING_LIKE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
+# A line Markdown may make a heading of: hashes, or the underline of a heading ('===', '---').
+HEADING_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:=+|-+)[ \t]*$)", re.MULTILINE)
 
 
 def section_ids(section: Section) -> list[str | None]:
     """The ids of the level-2 headings of a section read on its own (as a page that includes it shows it):
     its own heading's, unless another line of it could be a heading, when it is read again (headings)."""
     rest = section.markdown.split("\n", 1)[1] if "\n" in section.markdown else ""
-    if _HEADING_LIKE.search(rest) is None:
+    if HEADING_LINE.search(rest) is None:
         return [section.id]
     return [heading.id for heading in headings(section.markdown, 1)]
 
