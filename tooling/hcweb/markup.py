@@ -400,8 +400,6 @@ class Finding:
     code: str
 
 
-
-
 def check_markdown(body: str, iframe_hosts: tuple[str, ...] = (), max_heading: int = 6, max_headings: int | None = None) -> list[Finding]:
     """What the policy refuses in the page a Markdown body becomes, each at the line that brings it in.
 

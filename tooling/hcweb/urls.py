@@ -55,6 +55,7 @@ LEGACY_LOCATIONS_FOLDER = "locations"
 OPEN_DATA_FOLDER = "api"  # hcweb writes pages.json here
 OPEN_DATA = f"{OPEN_DATA_FOLDER}/pages.json"
 SEARCH_FOLDER = "search"  # the search plugin's index (a name MkDocs chooses)
+SEARCH_INDEX = f"{SEARCH_FOLDER}/search_index.json"  # the index file in it (the name mkdocs-material writes)
 ASSETS_FOLDER = "assets"  # the theme's styles and scripts (a name the theme chooses)
 
 

@@ -285,21 +285,18 @@ def _added(stats: list[dict]) -> dict:
     return total
 
 
-SEARCH_INDEX = Path("search") / "search_index.json"
-
-
 def _search_index(folder: Path) -> dict | None:
-    index = folder / SEARCH_INDEX
+    index = folder / urls.SEARCH_INDEX
     return json.loads(index.read_text(encoding="utf-8")) if index.is_file() else None
 
 
-def _keep_own_entries(folder: Path, urls: set[str]) -> None:
+def _keep_own_entries(folder: Path, addresses: set[str]) -> None:
     """The search index of a run of pages without the (empty) entries of the pages other processes render."""
     index = _search_index(folder)
     if index is None:
         return
-    index["docs"] = [doc for doc in index["docs"] if doc.get("location", "").split("#", 1)[0] in urls]
-    (folder / SEARCH_INDEX).write_text(_search_json(index), encoding="utf-8")
+    index["docs"] = [doc for doc in index["docs"] if doc.get("location", "").split("#", 1)[0] in addresses]
+    (folder / urls.SEARCH_INDEX).write_text(_search_json(index), encoding="utf-8")
 
 
 def _search_json(index: dict) -> str:

@@ -89,7 +89,7 @@ class LiveSite:
 
     def _open(self) -> bool:
         repo, output = self.repo, self.output
-        index = output.site(self.provider_id) / "search" / "search_index.json"
+        index = output.site(self.provider_id) / urls.SEARCH_INDEX
         recorded = output.site_inputs(self.provider_id)
         if recorded is None or not index.is_file():
             return False
@@ -292,17 +292,17 @@ class LiveSite:
             if self.terms_everywhere:  # a word came or went: any page's terms may change (compound parts)
                 (scratch / "search").mkdir()
                 raw = json.dumps(index, separators=(",", ":"), default=str)
-                (scratch / "search" / "search_index.json").write_text(raw, encoding="utf-8")
+                (scratch / urls.SEARCH_INDEX).write_text(raw, encoding="utf-8")
                 add_word_forms(scratch, pages, language)
-                written["search/search_index.json"] = (scratch / "search" / "search_index.json").read_bytes()
-                published = json.loads(written["search/search_index.json"])
+                written[urls.SEARCH_INDEX] = (scratch / urls.SEARCH_INDEX).read_bytes()
+                published = json.loads(written[urls.SEARCH_INDEX])
             else:  # the terms of the changed pages' entries only, as add_word_forms finds them
                 places = [page.url.lstrip("/") for page in changed]
                 final = [doc for doc in self.published.get("docs", []) if not any(_is_entry_of(doc, url) for url in places)]
                 fresh = [copy.deepcopy(doc) for doc in docs if any(_is_entry_of(doc, url) for url in places)]
                 add_terms(fresh, changed, set(counted) | self.tag_words, language)
                 published = {**self.published, "docs": _spliced_in(final, fresh, docs)}
-                written["search/search_index.json"] = index_json(published).encode("utf-8")
+                written[urls.SEARCH_INDEX] = index_json(published).encode("utf-8")
             if any(page.sections != self.pages[i].sections for i, page in _places(self.pages, changed)):
                 write_open_data(scratch, pages)
                 written[urls.OPEN_DATA] = (scratch / urls.OPEN_DATA).read_bytes()

@@ -27,6 +27,7 @@ import json
 import re
 from pathlib import Path
 
+from ..urls import SEARCH_INDEX
 from .norwegian import bokmal_inflections, compound_parts, nynorsk_inflections, other_standard, spellings
 from .pages import Page
 
@@ -91,7 +92,7 @@ def site_words(index: dict) -> set[str]:
 def add_word_forms(site_dir: Path, pages: list[Page], language: str = "nb", index: dict | None = None) -> None:
     """Add the search terms of each page to its entry in search/search_index.json (``language``: the site's;
     ``index``: the index that file holds, when the caller has it in hand; it is written to the file)."""
-    index_file = site_dir / "search" / "search_index.json"
+    index_file = site_dir / SEARCH_INDEX
     if index is None:
         if not index_file.is_file():
             return
