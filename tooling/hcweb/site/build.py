@@ -445,14 +445,14 @@ class Rendering:
         self.order: list[str] = []
         self.staged: list[StagedSite] = []
         self.running: dict[Future, StagedSite] = {}
-        self.shared: dict[str, tuple[list[Future], float]] = {}  # a site rendered in shares: its runs, and when it started
+        self.shared: list[tuple[StagedSite, list[Future], float]] = []  # sites rendered in shares: their runs, when they started
         self.results: dict[str, tuple[StagedSite | None, BuildResult]] = {}
 
     def __enter__(self) -> Rendering:
         return self
 
     def __exit__(self, *exc) -> None:
-        futures = [*self.running, *(future for shares, _ in self.shared.values() for future in shares)]
+        futures = [*self.running, *(future for _, shares, _ in self.shared for future in shares)]
         for future in futures:
             future.cancel()
         wait(futures)  # a worker may still be writing into a folder removed below
@@ -483,7 +483,7 @@ class Rendering:
         light = dataclasses.replace(site, pages=[])  # what a worker needs of it: its folders (the pages are written)
         sent = _pickled(light)
         shares = [self.pool.submit(_render_share_in_worker, sent, config_file, k, self.split) for k in range(self.split)]
-        self.shared[site.name] = (shares, started)
+        self.shared.append((site, shares, started))
 
     def unchanged(self, spec: SiteSpec) -> None:
         """A site that is not rendered again: its inputs are those of its last good build (prepare)."""
@@ -494,8 +494,7 @@ class Rendering:
         """Wait for every site; their results in the order they were started."""
         for future in as_completed(self.running):
             self._done(self.running[future], future.result())
-        for name, (shares, started) in self.shared.items():
-            site = next(site for site in self.staged if site.name == name)
+        for site, shares, started in self.shared:
             self._done(site, put_together(site, [future.result() for future in shares], started))
         return [self.results[name][1] for name in self.order]
 

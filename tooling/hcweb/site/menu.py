@@ -49,7 +49,6 @@ class Menus:
         self.branches: dict[tuple, str] = {}  # branch -> its menu with no entry active, addresses as marks
         self.addresses: dict[str, int] = {}  # an address as the templates gave it -> its number in the marks
         self.by_number: list[str] = []
-        self.stats = {"whole": 0, "reused": 0}
         self.token = secrets.token_hex(8)  # in every mark: no title or text of the site can spell one
         self.marks = re.compile(f"\x02{self.token}(\\d+)\x03")
 
@@ -66,10 +65,8 @@ class Menus:
             active = self._entry(context, page, active=True)
             if branch is not None and branch.count(own) == 1:
                 html = branch.replace(own, active, 1)
-                self.stats["reused"] += 1
             else:
                 html = env.get_template(NAV).render(context.get_all())
-                self.stats["whole"] += 1
                 if branch is None and html.count(active) == 1:
                     self.branches[key] = html.replace(active, own, 1)
         return self._filled(html, context)

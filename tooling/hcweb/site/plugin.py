@@ -199,7 +199,7 @@ class HcwebPlugin(BasePlugin[HcwebPluginConfig]):
         mkdocs_hooks.on_env(env, config, files, self.site.menus)
         self.site.env = env
         env.loader = ChoiceLoader([DictLoader({CACHED_TEMPLATE: CACHED_SOURCE, ELSEWHERE_TEMPLATE: ""}), env.loader])
-        pages = [file.page for file in files.documentation_pages()]
+        pages = [file.page for file in self.site.documents]
         for page in pages:
             if not self.site.renders(page):
                 page.meta["template"] = ELSEWHERE_TEMPLATE  # empty: MkDocs writes no file for it
