@@ -719,6 +719,13 @@ SSH_KEY_HELP = "For an ssh:// target: the private key file (default: the text of
 KNOWN_HOSTS_HELP = "For an ssh:// target: the known_hosts file with the server's key (default: the text of DEPLOY_KNOWN_HOSTS)."
 
 
+def _ssh_options(command):
+    """--ssh-key and --known-hosts, for the commands that reach a publishing target."""
+    key_file = click.Path(exists=True, dir_okay=False, path_type=Path)
+    command = click.option("--known-hosts", type=key_file, metavar="FILE", help=KNOWN_HOSTS_HELP)(command)
+    return click.option("--ssh-key", type=key_file, metavar="FILE", help=SSH_KEY_HELP)(command)
+
+
 @cli.command("publish-plan")
 @click.option(
     "--published",
@@ -741,8 +748,7 @@ KNOWN_HOSTS_HELP = "For an ssh:// target: the known_hosts file with the server's
     help="Output format; github-matrix: the lines build=, unpublish= and today= for GITHUB_OUTPUT.",
 )
 @click.option("--github-summary", is_flag=True, help="Also add the plan and why to the job summary (GITHUB_STEP_SUMMARY).")
-@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
-@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@_ssh_options
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day the sites are built for, YYYY-MM-DD (default: today).")
 @pass_context
 def publish_plan_command(
@@ -784,8 +790,7 @@ def publish_plan_command(
 @click.option("--site", "site", metavar="NAME", help="The site's name: a provider id or catalogue (default: SITE_DIR's name).")
 @click.option("--target", metavar="TARGET", help="A folder, file:///path, or ssh://user@host/path (rsync over ssh).")
 @click.option("--commit", metavar="SHA", help="The commit the site was built from (default: the repository's HEAD).")
-@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
-@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@_ssh_options
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day the site was built for, YYYY-MM-DD (default: today).")
 @pass_context
 def deploy_command(
@@ -820,8 +825,7 @@ def deploy_command(
 @cli.command("unpublish")
 @click.option("--site", "site", required=True, metavar="NAME", help="The site of a provider whose folder is deleted.")
 @click.option("--target", metavar="TARGET", help="A folder, file:///path, or ssh://user@host/path.")
-@click.option("--ssh-key", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=SSH_KEY_HELP)
-@click.option("--known-hosts", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE", help=KNOWN_HOSTS_HELP)
+@_ssh_options
 @pass_context
 def unpublish_command(obj: Context, site: str, target: str | None, ssh_key: Path | None, known_hosts: Path | None) -> None:
     """Remove a deleted provider's site from the target: its link, its releases, and last its manifest."""
